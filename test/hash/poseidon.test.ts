@@ -1,0 +1,105 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { buildPoseidon } from "circomlibjs";
+import { poseidon, poseidonBatch } from "../../src/hash/poseidon.ts";
+import { poseidonOptBigint, poseidonOptConstants } from "../../src/hash/poseidon-opt.ts";
+import { BN254_R, POSEIDON_MAX_INPUTS, poseidonReference } from "../../src/hash/poseidon-reference.ts";
+import { bigintToLimbs, limbsToBigint } from "../../src/hash/poseidon-limbs.ts";
+
+const fieldElement = fc.bigInt({ min: 0n, max: BN254_R - 1n });
+/** Edge values: 0, 1, r - 1, powers of two near limb boundaries. */
+const edgeElement = fc.constantFrom(
+  0n,
+  1n,
+  BN254_R - 1n,
+  BN254_R - 2n,
+  (1n << 253n) - 1n,
+  1n << 29n,
+  (1n << 32n) - 1n,
+);
+const element = fc.oneof(fieldElement, edgeElement);
+
+function limbsOf(xs: readonly bigint[]): Uint32Array {
+  const out = new Uint32Array(xs.length * 8);
+  xs.forEach((x, i) => bigintToLimbs(x, out, i * 8));
+  return out;
+}
+
+describe("Poseidon-BN254 fast implementation", () => {
+  it("optimized-form BigInt Poseidon equals the reference for every width", () => {
+    for (let n = 1; n <= POSEIDON_MAX_INPUTS; n++) {
+      const xs = Array.from({ length: n }, (_, i) => BigInt(i + 7) ** 40n % BN254_R);
+      expect(poseidonOptBigint(xs), `width ${n}`).to.equal(poseidonReference(xs));
+    }
+  });
+
+  it("exports optimized constants of the documented shape", () => {
+    for (let n = 1; n <= POSEIDON_MAX_INPUTS; n++) {
+      const k = poseidonOptConstants(n);
+      const t = n + 1;
+      expect(k.t).to.equal(t);
+      expect(k.C.length).to.equal(8 * t + k.partialRounds);
+      expect(k.S.length).to.equal((2 * t - 1) * k.partialRounds);
+      expect(k.M.length).to.equal(t);
+      expect(k.P.length).to.equal(t);
+    }
+  });
+
+  it("poseidon equals circomlibjs for every width 1..16", async () => {
+    const lib = await buildPoseidon();
+    for (let n = 1; n <= POSEIDON_MAX_INPUTS; n++) {
+      const xs = Array.from({ length: n }, (_, i) => (BigInt(i + 3) ** 77n + BigInt(n)) % BN254_R);
+      expect(poseidon(xs), `width ${n}`).to.equal(lib.F.toObject(lib(xs)));
+    }
+  });
+
+  it("poseidon equals the reference on random inputs of every width", () => {
+    fc.assert(
+      fc.property(fc.array(element, { minLength: 1, maxLength: 16 }), (xs) => {
+        expect(poseidon(xs)).to.equal(poseidonReference(xs));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("poseidonBatch equals per-call poseidon, in canonical limbs", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 16 })
+          .chain((n) =>
+            fc.tuple(
+              fc.constant(n),
+              fc.array(fc.array(element, { minLength: n, maxLength: n }), { minLength: 0, maxLength: 5 }),
+            ),
+          ),
+        ([n, calls]) => {
+          const out = poseidonBatch(n, limbsOf(calls.flat()), calls.length);
+          expect(out.length).to.equal(calls.length * 8);
+          calls.forEach((xs, c) => {
+            const h = limbsToBigint(out, c * 8);
+            expect(h).to.equal(poseidonReference(xs));
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("poseidonBatch handles batches larger than one internal chunk", () => {
+    const count = 5000;
+    const xs = Array.from({ length: count * 2 }, (_, i) => (BigInt(i) * 0x9e3779b97f4a7c15n) % BN254_R);
+    const out = poseidonBatch(2, limbsOf(xs), count);
+    for (const c of [0, 1, 2047, 2048, 4095, 4096, count - 1])
+      expect(limbsToBigint(out, c * 8), `call ${c}`).to.equal(poseidonReference([xs[2 * c], xs[2 * c + 1]]));
+  });
+
+  it("rejects bad widths, short inputs and non-canonical inputs", () => {
+    expect(() => poseidonBatch(0, new Uint32Array(0), 0)).to.throw(/1..16/);
+    expect(() => poseidonBatch(17, new Uint32Array(17 * 8), 1)).to.throw(/1..16/);
+    expect(() => poseidonBatch(2, new Uint32Array(15), 1)).to.throw(/need 16 limbs/);
+    expect(() => poseidonBatch(1, limbsOf([BN254_R]), 1)).to.throw(/field element|canonical/);
+    expect(() => poseidon([BN254_R])).to.throw(/field element/);
+    expect(() => poseidon([])).to.throw(/1..16/);
+  });
+});
