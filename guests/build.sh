@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Rebuilds every committed guest ELF from source (npm run guests:build):
+#   guests/<name>/main.c  -> guests/<name>/<name>.elf (gcc 12) and <name>.clang.elf (clang 14 + ld.lld)
+#   guests/isa/*.S        -> guests/isa/<name>.elf (gcc/as)
+# guests/go/ has its own build script (run here when present). Output is deterministic:
+# relative paths, no build id, no debug info. npm install and the tests never need this.
+# isa/<name>.qemu.txt = "status <qemu-mipsel exit status>" line + the exact stdout bytes.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+GCC=${MIPS_GCC:-mipsel-linux-gnu-gcc}
+CLANG=${CLANG:-clang}
+
+need() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "guests/build.sh: '$1' not found. Install it: $2" >&2
+    exit 1
+  fi
+}
+need "$GCC" "apt-get install gcc-mipsel-linux-gnu"
+need "$CLANG" "apt-get install clang lld"
+need ld.lld "apt-get install lld"
+
+COMMON=(-march=mips32r2 -msoft-float -mno-abicalls -fno-pic -static -nostdlib -ffreestanding -fno-builtin
+  -O2 -Wall -Wextra -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-ident)
+GCC_FLAGS=("${COMMON[@]}" -mel -fno-tree-loop-distribute-patterns -Wl,--gc-sections -Wl,--build-id=none
+  -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld)
+CLANG_FLAGS=(--target=mipsel-linux-gnu "${COMMON[@]}" -G0 -fuse-ld=lld -Wl,--no-rosegment -Wl,--gc-sections -Wl,--build-id=none
+  -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld)
+SDK=(sdk/start.S sdk/runtime.c sdk/sha256.c sdk/keccak.c sdk/keccakf.c)
+
+C_GUESTS=(fibonacci sha256 keccak state-transition bigloop)
+for name in "${C_GUESTS[@]}"; do
+  "$GCC" "${GCC_FLAGS[@]}" -o "$name/$name.elf" "$name/main.c" "${SDK[@]}"
+  "$CLANG" "${CLANG_FLAGS[@]}" -o "$name/$name.clang.elf" "$name/main.c" "${SDK[@]}"
+  echo "built $name/$name.elf $name/$name.clang.elf"
+done
+
+# Instruction tests: assembled with gcc; qemu-mipsel's stdout and exit status are recorded
+# next to each ELF (isa/<name>.qemu.txt) so the executor can be checked without qemu.
+for src in isa/*.S; do
+  name=$(basename "$src" .S)
+  "$GCC" -march=mips32r2 -msoft-float -mno-abicalls -fno-pic -static -nostdlib -mel -Wl,--build-id=none \
+    -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld -o "isa/$name.elf" "$src"
+  if command -v qemu-mipsel >/dev/null 2>&1; then
+    status=$(bash -c 'ulimit -c 0; qemu-mipsel "$1" </dev/null >"$2" 2>/dev/null 3>/dev/null; echo $?' \
+      _ "isa/$name.elf" "isa/$name.stdout.tmp" 2>/dev/null)
+    { printf 'status %d\n' "$status"; cat "isa/$name.stdout.tmp"; } >"isa/$name.qemu.txt"
+    rm -f "isa/$name.stdout.tmp"
+  else
+    echo "guests/build.sh: qemu-mipsel not found, isa/$name.qemu.txt not refreshed" >&2
+  fi
+  echo "built isa/$name.elf"
+done
+
+if [ -x go/build.sh ]; then
+  go/build.sh
+fi
