@@ -3,7 +3,7 @@
  * `poseidon` hashes one input vector; `poseidonBatch` hashes many vectors of the same width
  * stored as 8 little-endian u32 limbs per element.
  */
-import { poseidonOptBigint } from "./poseidon-opt.ts";
+import { poseidonBatchWasm } from "./poseidon-wasm.ts";
 import { LIMBS_PER_ELEMENT, bigintToLimbs, limbsToBigint } from "./poseidon-limbs.ts";
 import { BN254_R, POSEIDON_MAX_INPUTS } from "./poseidon-reference.ts";
 
@@ -13,7 +13,18 @@ import { BN254_R, POSEIDON_MAX_INPUTS } from "./poseidon-reference.ts";
  * @example poseidon([1n, 2n]) // 0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an
  */
 export function poseidon(inputs: readonly bigint[]): bigint {
-  return poseidonOptBigint(inputs);
+  const n = inputs.length;
+  if (n < 1 || n > POSEIDON_MAX_INPUTS)
+    throw new RangeError(`poseidon: expected 1..${POSEIDON_MAX_INPUTS} inputs, got ${n}`);
+  const limbs = new Uint32Array(n * LIMBS_PER_ELEMENT);
+  for (let i = 0; i < n; i++) {
+    const x = inputs[i];
+    if (x < 0n || x >= BN254_R) throw new RangeError("poseidon: input is not a field element");
+    bigintToLimbs(x, limbs, i * LIMBS_PER_ELEMENT);
+  }
+  const out = new Uint32Array(LIMBS_PER_ELEMENT);
+  poseidonBatchWasm(n, limbs, 1, out);
+  return limbsToBigint(out);
 }
 
 /**
@@ -25,11 +36,7 @@ export function poseidon(inputs: readonly bigint[]): bigint {
 export function poseidonBatch(n: number, inputs: Uint32Array, count: number): Uint32Array<ArrayBuffer> {
   checkBatchArgs(n, inputs, count);
   const out = new Uint32Array(count * LIMBS_PER_ELEMENT);
-  const xs: bigint[] = new Array<bigint>(n);
-  for (let c = 0; c < count; c++) {
-    for (let i = 0; i < n; i++) xs[i] = limbsToBigint(inputs, (c * n + i) * LIMBS_PER_ELEMENT);
-    bigintToLimbs(poseidonOptBigint(xs), out, c * LIMBS_PER_ELEMENT);
-  }
+  poseidonBatchWasm(n, inputs, count, out);
   return out;
 }
 

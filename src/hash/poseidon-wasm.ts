@@ -1,0 +1,122 @@
+/**
+ * Host side of the WASM Poseidon (src/hash/wasm/assembly/): instantiates the committed module
+ * once per thread, writes each width's optimized constants in Montgomery form (R = 2^261,
+ * 9 limbs of 29 bits) on first use, and runs batches through a fixed I/O window so that the
+ * JS/WASM boundary is crossed once per chunk of hashes, not per hash.
+ */
+import { POSEIDON_WASM_BASE64 } from "./wasm/poseidon.wasm.ts";
+import { poseidonOptConstants } from "./poseidon-opt.ts";
+import { BN254_R } from "./poseidon-reference.ts";
+
+const LIMB_BITS = 29n;
+const LIMB_MASK = (1n << LIMB_BITS) - 1n;
+const LIMBS = 9;
+const ELEM_BYTES = LIMBS * 8;
+const R = 1n << (LIMB_BITS * BigInt(LIMBS));
+/** Hashes per boundary crossing (inputs: up to 16 * 32 bytes each). */
+export const WASM_CHUNK = 1024;
+
+/** The slice of the WebAssembly JS API used here (the project's lib settings omit DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  readonly memory: WasmMemory;
+  heapBase(): number;
+  r2Ptr(): number;
+  onePtr(): number;
+  permuteBatch(t: number, nP: number, consts: number, inPtr: number, outPtr: number, count: number): number;
+  mulLoop(x: number, count: number): void;
+}
+
+interface Instance {
+  readonly ex: Exports;
+  readonly inPtr: number;
+  readonly outPtr: number;
+  readonly constPtr: (number | undefined)[];
+  next: number;
+}
+
+let instance: Instance | undefined;
+
+function writeLimbs(ex: Exports, ptr: number, x: bigint): void {
+  const view = new BigUint64Array(ex.memory.buffer, ptr, LIMBS);
+  for (let k = 0; k < LIMBS; k++) {
+    view[k] = x & LIMB_MASK;
+    x >>= LIMB_BITS;
+  }
+}
+
+function ensureMemory(ex: Exports, end: number): void {
+  const have = ex.memory.buffer.byteLength;
+  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+}
+
+function getInstance(): Instance {
+  if (instance) return instance;
+  const module = new WA.Module(Buffer.from(POSEIDON_WASM_BASE64, "base64"));
+  const ex = new WA.Instance(module, {}).exports as unknown as Exports;
+  const inPtr = ex.heapBase();
+  const outPtr = inPtr + WASM_CHUNK * 16 * 32;
+  const next = outPtr + WASM_CHUNK * 32;
+  ensureMemory(ex, next);
+  writeLimbs(ex, ex.r2Ptr(), (R * R) % BN254_R);
+  writeLimbs(ex, ex.onePtr(), 1n);
+  instance = { ex, inPtr, outPtr, constPtr: [], next };
+  return instance;
+}
+
+/** Writes the optimized constants of Poseidon(n) in Montgomery form; returns their address. */
+function constantsFor(inst: Instance, n: number): number {
+  const cached = inst.constPtr[n];
+  if (cached !== undefined) return cached;
+  const { t, C, S, M, P } = poseidonOptConstants(n);
+  const transpose = (m: readonly (readonly bigint[])[]): bigint[] =>
+    Array.from({ length: t * t }, (_, k) => m[k % t][Math.floor(k / t)]);
+  const all = [...C, ...S, ...transpose(M), ...transpose(P)];
+  const ptr = inst.next;
+  ensureMemory(inst.ex, ptr + all.length * ELEM_BYTES);
+  all.forEach((x, i) => writeLimbs(inst.ex, ptr + i * ELEM_BYTES, (x * R) % BN254_R));
+  inst.next = ptr + all.length * ELEM_BYTES;
+  inst.constPtr[n] = ptr;
+  return ptr;
+}
+
+/**
+ * count Poseidon(n) calls on 8-limb canonical inputs (validated: throws on an input >= r),
+ * writing 8 limbs per call into `out`.
+ */
+export function poseidonBatchWasm(n: number, inputs: Uint32Array, count: number, out: Uint32Array): void {
+  const inst = getInstance();
+  const consts = constantsFor(inst, n);
+  const { t, partialRounds } = poseidonOptConstants(n);
+  for (let c0 = 0; c0 < count; c0 += WASM_CHUNK) {
+    const k = Math.min(WASM_CHUNK, count - c0);
+    // Views are recreated per chunk: memory.grow detaches old ones.
+    const mem = new Uint32Array(inst.ex.memory.buffer);
+    mem.set(inputs.subarray(c0 * n * 8, (c0 + k) * n * 8), inst.inPtr >>> 2);
+    const bad = inst.ex.permuteBatch(t, partialRounds, consts, inst.inPtr, inst.outPtr, k);
+    if (bad >= 0)
+      throw new RangeError(`poseidonBatch: call ${c0 + bad} has an input that is not a field element (>= r)`);
+    out.set(mem.subarray(inst.outPtr >>> 2, (inst.outPtr >>> 2) + k * 8), c0 * 8);
+  }
+}
+
+/** Nanoseconds per Montgomery multiplication in WASM (`iterations` dependent squarings). */
+export function wasmMulNanos(iterations = 1_000_000): number {
+  const inst = getInstance();
+  const x = inst.next;
+  ensureMemory(inst.ex, x + ELEM_BYTES);
+  writeLimbs(inst.ex, x, 123456789n);
+  inst.ex.mulLoop(x, 1000);
+  const t0 = process.hrtime.bigint();
+  inst.ex.mulLoop(x, iterations);
+  return Number(process.hrtime.bigint() - t0) / iterations;
+}

@@ -1,0 +1,166 @@
+/**
+ * AssemblyScript: the Poseidon-BN254 permutation in the optimized (sparse partial round) form,
+ * over the Montgomery kernels of `field.ts` (R = 2^261). Compiled by `scripts/build-wasm.sh`.
+ *
+ * Memory: [scratch (this module) | constants and I/O (placed by the JS host above heapBase())].
+ * Constants for width t, in Montgomery form, 72 bytes each, at `consts`:
+ *   C (8t + nP) | S ((2t - 1) nP) | M^T (t x t, row i = column i of M) | P^T (t x t).
+ *
+ * Bounds (rho = R / p ~ 169.3; Montgomery output of inputs < a p and < b p is < (ab/rho + 1) p):
+ * - pow5 of x < 13p: x^2 < 2p, x^4 < 1.03p, x^5 < 1.1p (before adding a constant < p);
+ * - full-round state < 2.1p before a t-term dot (t <= 17): dot output < (17 * 2.1 / rho + 1) p < 1.3p;
+ * - partial rounds: s0 < 2.1p, each round adds < 1.02p to s_k (k >= 1), at most 70 rounds after
+ *   a P^T dot (< 1.3p): s_k < 73p, so a sparse dot is < ((2.1 + 16 * 73) / rho + 1) p < 8p and
+ *   every value stays < 169p < 2^261 (9 limbs);
+ * - first full round after the partial rounds: inputs < 74p, pow5 < 5p, + C < 6p, dot < 1.7p.
+ * So every limb product is of normalized (< 2^29) limbs and no reduction other than
+ * Montgomery's is needed; the output is brought to [0, p) once at the end.
+ */
+import { ELEM, MASK, P_LIMBS, dot, mulAddMont, mulMont, sqrMont } from "./field";
+
+const BASE: usize = (__heap_base + 63) & ~(<usize>63);
+/** R^2 mod p (Montgomery form of R); written by the host. */
+const R2: usize = BASE;
+/** The integer 1 (to leave Montgomery form); written by the host. */
+const ONE: usize = BASE + ELEM;
+const X2: usize = BASE + 2 * ELEM;
+const X4: usize = BASE + 3 * ELEM;
+const X: usize = BASE + 4 * ELEM;
+const T: usize = BASE + 5 * ELEM;
+const STATE_A: usize = BASE + 6 * ELEM;
+const STATE_B: usize = STATE_A + 17 * ELEM;
+const END: usize = STATE_B + 17 * ELEM;
+
+/** Where the host may start placing constants and buffers. */
+export function heapBase(): usize {
+  return (END + 4095) & ~(<usize>4095);
+}
+
+export function r2Ptr(): usize {
+  return R2;
+}
+
+export function onePtr(): usize {
+  return ONE;
+}
+
+/** 8 little-endian u32 words -> 9 limbs of 29 bits. */
+function fromU32(dst: usize, src: usize): void {
+  for (let k = 0; k < 9; k++) {
+    const bit = k * 29;
+    const w = bit >> 5;
+    const s = bit & 31;
+    let v: u64 = (<u64>load<u32>(src + ((<usize>w) << 2))) >> s;
+    if (w + 1 < 8) v |= (<u64>load<u32>(src + ((<usize>(w + 1)) << 2))) << (32 - s);
+    store<u64>(dst + ((<usize>k) << 3), v & MASK);
+  }
+}
+
+/** 9 normalized limbs of a value < 2^256 -> 8 little-endian u32 words. */
+function toU32(dst: usize, src: usize): void {
+  let acc: u64 = 0;
+  let bits = 0;
+  let w = 0;
+  for (let k = 0; k < 9; k++) {
+    acc |= load<u64>(src + ((<usize>k) << 3)) << bits;
+    bits += 29;
+    while (bits >= 32 && w < 8) {
+      store<u32>(dst + ((<usize>w) << 2), <u32>acc);
+      acc >>= 32;
+      bits -= 32;
+      w++;
+    }
+  }
+}
+
+/** x := x - p if x >= p (x normalized); returns true if it subtracted. */
+function subPIfGe(x: usize): bool {
+  let borrow: i64 = 0;
+  for (let k = 0; k < 9; k++) {
+    const v: i64 = <i64>load<u64>(x + ((<usize>k) << 3)) - <i64>unchecked(P_LIMBS[k]) + borrow;
+    borrow = v >> 29;
+    store<u64>(T + ((<usize>k) << 3), <u64>(v & (<i64>MASK)));
+  }
+  if (borrow != 0) return false;
+  memory.copy(x, T, ELEM);
+  return true;
+}
+
+function pow5AddInPlace(x: usize, c: usize): void {
+  sqrMont(X2, x);
+  sqrMont(X4, X2);
+  mulAddMont(x, X4, x, c);
+}
+
+/** Runs the rounds on `st` (t elements, Montgomery, initial constants already added); returns the buffer holding state[0]. */
+function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
+  const tu = <usize>t;
+  const cB = consts;
+  const sB = cB + <usize>(8 * t + nP) * ELEM;
+  const mB = sB + <usize>((2 * t - 1) * nP) * ELEM;
+  const pB = mB + tu * tu * ELEM;
+  let cur = st;
+  let nxt = tmp;
+  for (let r = 0; r < 4; r++) {
+    const cr = cB + <usize>((r + 1) * t) * ELEM;
+    for (let i: usize = 0; i < tu; i++) pow5AddInPlace(cur + i * ELEM, cr + i * ELEM);
+    const mat = r == 3 ? pB : mB;
+    for (let i: usize = 0; i < tu; i++) dot(nxt + i * ELEM, mat + i * tu * ELEM, cur, t);
+    const s = cur;
+    cur = nxt;
+    nxt = s;
+  }
+  const cp = cB + <usize>(5 * t) * ELEM;
+  for (let r = 0; r < nP; r++) {
+    pow5AddInPlace(cur, cp + <usize>r * ELEM);
+    const s = sB + <usize>((2 * t - 1) * r) * ELEM;
+    dot(T, s, cur, t);
+    const v = s + tu * ELEM - ELEM; // v[k] = S[(2t-1)r + t + k - 1]
+    for (let k: usize = 1; k < tu; k++) mulAddMont(cur + k * ELEM, cur, v + k * ELEM, cur + k * ELEM);
+    memory.copy(cur, T, ELEM);
+  }
+  const cf = cp + <usize>nP * ELEM;
+  for (let r = 0; r < 3; r++) {
+    const cr = cf + <usize>(r * t) * ELEM;
+    for (let i: usize = 0; i < tu; i++) pow5AddInPlace(cur + i * ELEM, cr + i * ELEM);
+    for (let i: usize = 0; i < tu; i++) dot(nxt + i * ELEM, mB + i * tu * ELEM, cur, t);
+    const s = cur;
+    cur = nxt;
+    nxt = s;
+  }
+  for (let i: usize = 0; i < tu; i++) {
+    const x = cur + i * ELEM;
+    sqrMont(X2, x);
+    sqrMont(X4, X2);
+    mulMont(x, X4, x);
+  }
+  dot(nxt, mB, cur, t); // only state[0] is output
+  return nxt;
+}
+
+/**
+ * `count` Poseidon(t - 1) calls: inputs are (t - 1) elements of 8 u32 words each per call,
+ * outputs 8 words per call (canonical). Returns -1, or the index of the first call with an
+ * input >= p (outputs of earlier calls are written).
+ */
+export function permuteBatch(t: i32, nP: i32, consts: usize, inPtr: usize, outPtr: usize, count: i32): i32 {
+  const n = <usize>(t - 1);
+  for (let c = 0; c < count; c++) {
+    memory.copy(STATE_A, consts, ELEM); // capacity 0 + C[0]
+    for (let i: usize = 1; i <= n; i++) {
+      fromU32(X, inPtr + ((<usize>c * n + i - 1) << 5));
+      if (subPIfGe(X)) return c;
+      mulAddMont(STATE_A + i * ELEM, X, R2, consts + i * ELEM);
+    }
+    const res = permute(t, nP, consts, STATE_A, STATE_B);
+    mulMont(X, res, ONE);
+    subPIfGe(X);
+    toU32(outPtr + ((<usize>c) << 5), X);
+  }
+  return -1;
+}
+
+/** Benchmark helper: x := x * x / R, `count` times, on the element at `x`. */
+export function mulLoop(x: usize, count: i32): void {
+  for (let i = 0; i < count; i++) mulMont(x, x, x);
+}
