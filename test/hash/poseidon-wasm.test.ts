@@ -17,10 +17,8 @@ describe("Poseidon WASM module", () => {
         const out = join(dir, "poseidon.wasm.ts");
         execFileSync("bash", [join(root, "scripts", "build-wasm.sh"), out], { cwd: root, stdio: "pipe" });
         const committed = readFileSync(join(root, "src", "hash", "wasm", "poseidon.wasm.ts"), "utf8");
-        expect(
-          readFileSync(out, "utf8") === committed,
-          "src/hash/wasm/poseidon.wasm.ts is stale: run scripts/build-wasm.sh",
-        ).to.be.true;
+        const fresh = readFileSync(out, "utf8") === committed;
+        expect(fresh, "src/hash/wasm/poseidon.wasm.ts is stale: run scripts/build-wasm.sh").to.equal(true);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
