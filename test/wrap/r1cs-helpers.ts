@@ -97,6 +97,7 @@ export interface CircomArtifacts {
   r1cs: string;
   wasm: string;
   dir: string;
+  sym: string;
 }
 
 /**
@@ -113,15 +114,29 @@ export function compileCircom(name: string, flags: readonly string[] = ["--O2"])
   const rel = join(".zkmips", "circom", `${name}-${hash}`);
   const dir = join(REPO, rel);
   const r1cs = join(dir, `${name}.r1cs`);
+  const sym = join(dir, `${name}.sym`);
   const wasm = join(dir, `${name}_js`, `${name}.wasm`);
-  if (!existsSync(r1cs) || !existsSync(wasm)) {
+  if (!existsSync(r1cs) || !existsSync(wasm) || !existsSync(sym)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync("npx", ["circom2", src, "--r1cs", "--wasm", ...flags, "-l", "node_modules", "-o", rel], {
-      cwd: REPO,
-      stdio: "pipe",
-    });
+    execFileSync(
+      "npx",
+      ["circom2", src, "--r1cs", "--wasm", "--sym", ...flags, "-l", "node_modules", "-o", rel],
+      {
+        cwd: REPO,
+        stdio: "pipe",
+      },
+    );
   }
-  return { r1cs, wasm, dir };
+  return { r1cs, wasm, dir, sym };
+}
+
+/** Wire index of a circom signal (e.g. "main.out[3]") from the .sym file; -1 if optimized away. */
+export function circomWire(art: CircomArtifacts, name: string): number {
+  for (const line of readFileSync(art.sym, "utf8").split("\n")) {
+    const parts = line.split(",");
+    if (parts[3] === name) return Number(parts[1]);
+  }
+  throw new Error(`no signal ${name} in ${art.sym}`);
 }
 
 /** circom's witness for `input` (wire 0 = 1, then outputs, public inputs, private inputs). */

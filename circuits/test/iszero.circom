@@ -1,0 +1,4 @@
+pragma circom 2.0.0;
+include "circomlib/circuits/comparators.circom";
+// Cross-check of the builder's isZero: circomlib IsZero.
+component main = IsZero();
