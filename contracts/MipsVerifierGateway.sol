@@ -31,13 +31,15 @@ contract MipsVerifierGateway is IMipsVerifier, Owned2Step {
     error RouteExists(bytes4 selector, address verifier);
     /// @notice The verifier to add has no code.
     error VerifierNotAContract(address verifier);
+    /// @notice The verifier to add does not answer VERIFIER_SELECTOR() with a bytes4.
+    error NoVerifierSelector(address verifier);
 
     constructor(address initialOwner) Owned2Step(initialOwner) {}
 
     /// @notice Adds a route for the verifier's own VERIFIER_SELECTOR().
     function addRoute(address verifier) external onlyOwner {
         if (verifier.code.length == 0) revert VerifierNotAContract(verifier);
-        bytes4 sel = IMipsVerifierWithSelector(verifier).VERIFIER_SELECTOR();
+        bytes4 sel = _selectorOf(verifier);
         Route storage route = routes[sel];
         if (route.verifier != address(0)) revert RouteExists(sel, route.verifier);
         route.verifier = verifier;
@@ -59,6 +61,13 @@ contract MipsVerifierGateway is IMipsVerifier, Owned2Step {
         if (route.verifier == address(0)) revert RouteNotFound(sel);
         if (route.frozen) revert RouteIsFrozen(sel);
         return route.verifier;
+    }
+
+    function _selectorOf(address verifier) private view returns (bytes4 sel) {
+        (bool ok, bytes memory out) =
+            verifier.staticcall(abi.encodeCall(IMipsVerifierWithSelector.VERIFIER_SELECTOR, ()));
+        if (!ok || out.length != 32 || uint256(bytes32(out)) << 32 != 0) revert NoVerifierSelector(verifier);
+        sel = bytes4(bytes32(out));
     }
 
     /// @inheritdoc IMipsVerifier

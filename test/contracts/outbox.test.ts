@@ -164,3 +164,80 @@ describe("outbox to inbox on one chain (mock verifier, same-chain block-hash ora
     expect(await inbox.accumulator()).to.equal(await outbox.accumulator());
   });
 });
+
+describe("BridgedCounter (example message target)", () => {
+  it("counts only messages from its source sender, delivered by the inbox", async () => {
+    const [owner, alice, bob] = await ethers.getSigners();
+    const outbox = await ethers.deployContract("MessageOutbox");
+    const outboxAddr = await outbox.getAddress();
+    const startBlock = BigInt(await ethers.provider.getBlockNumber());
+    const inbox = await ethers.deployContract("StateInbox", [
+      {
+        verifier: await (await ethers.deployContract("MipsMockVerifier")).getAddress(),
+        programVKey: ZERO_HASH,
+        sourceChainId: chainId,
+        sourceOutbox: outboxAddr,
+        oracle: await (await ethers.deployContract("SameChainBlockHashOracle")).getAddress(),
+        initialBlockNumber: startBlock,
+        initialAccumulator: ZERO_HASH,
+        initialCount: 0n,
+        owner: owner.address,
+        guardian: owner.address,
+      },
+    ]);
+    const counter = await ethers.deployContract("BridgedCounter", [await inbox.getAddress(), alice.address]);
+    const counterAddr = await counter.getAddress();
+    const call = (by: number) => counter.interface.encodeFunctionData("increment", [by]);
+    const messages: BridgeMessage[] = [];
+    for (const [who, by] of [
+      [alice, 5],
+      [bob, 7],
+      [alice, 2],
+    ] as const) {
+      await (outbox.connect(who) as typeof outbox).sendMessage(chainId, counterAddr, call(by));
+      messages.push({
+        nonce: BigInt(messages.length),
+        sourceChainId: chainId,
+        destChainId: chainId,
+        sender: who.address,
+        target: counterAddr,
+        payload: call(by),
+      });
+    }
+    const block = await ethers.provider.getBlock("latest");
+    if (block === null || block.hash === null) throw new Error("no latest block");
+    const hashes = messages.map(messageHash);
+    await inbox.submit(
+      encodeStatePublicValues({
+        sourceChainId: chainId,
+        destChainId: chainId,
+        sourceOutbox: outboxAddr,
+        prevBlockNumber: startBlock,
+        prevAccumulator: ZERO_HASH,
+        prevCount: 0n,
+        blockNumber: BigInt(block.number),
+        blockHash: block.hash,
+        newAccumulator: await outbox.accumulator(),
+        newCount: 3n,
+        messagesRoot: messagesRoot(hashes),
+      }),
+      "0x",
+    );
+    await expect(inbox.executeMessage(messages[0], 0, messagesProof(hashes, 0)))
+      .to.emit(counter, "Incremented")
+      .withArgs(alice.address, 5, 5);
+    await expect(inbox.executeMessage(messages[1], 0, messagesProof(hashes, 1)))
+      .to.emit(inbox, "MessageFailed")
+      .withArgs(
+        hashes[1],
+        1,
+        counterAddr,
+        counter.interface.encodeErrorResult("NotAllowedSender", [bob.address]),
+      );
+    await inbox.executeMessage(messages[2], 0, messagesProof(hashes, 2));
+    expect(await counter.count()).to.equal(7n);
+    await expect(counter.increment(1))
+      .to.be.revertedWithCustomError(counter, "NotInbox")
+      .withArgs(owner.address);
+  });
+});

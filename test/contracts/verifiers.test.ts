@@ -231,6 +231,14 @@ describe("MipsVerifierGateway", () => {
       .withArgs(other.address);
   });
 
+  it("rejects a route to a contract without VERIFIER_SELECTOR()", async () => {
+    const { gateway } = await networkHelpers.loadFixture(deployStack);
+    const mock = await ethers.deployContract("MipsMockVerifier");
+    await expect(gateway.addRoute(await mock.getAddress()))
+      .to.be.revertedWithCustomError(gateway, "NoVerifierSelector")
+      .withArgs(await mock.getAddress());
+  });
+
   it("freezes a route for good: proofs fail with RouteIsFrozen, it cannot be re-added", async () => {
     const { gateway, wrapper, vkey, publicValues, proof } = await networkHelpers.loadFixture(withRoute);
     const addr = await wrapper.getAddress();
