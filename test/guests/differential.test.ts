@@ -20,6 +20,7 @@ import {
   fibonacciModel,
   isqrtModel,
   keccakModel,
+  selftestModel,
   sha256Model,
   stateTransitionModel,
   type Transfer,
@@ -64,6 +65,7 @@ function stCase(label: string, balances: bigint[], transfers: Transfer[]): Guest
 const MAX64 = (1n << 64n) - 1n;
 
 const C_GUESTS: Record<string, GuestCase[]> = {
+  selftest: [{ label: "64-bit arithmetic, memory functions and heap", expected: ok(selftestModel()) }],
   fibonacci: [
     ...[0, 1, 2, 10, 93, 94, 1000].map((n) => ({
       label: `n = ${n}`,

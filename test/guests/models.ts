@@ -137,3 +137,70 @@ export function stateTransitionModel(
     rejected,
   };
 }
+
+/** selftest: the exact stdout and public values of guests/selftest (see its header comment). */
+export function selftestModel(): { publicValues: Buffer; stdout: string } {
+  const values = [
+    0n,
+    1n,
+    7n,
+    10n,
+    0xffffffffn,
+    0x100000000n,
+    1000000007n,
+    0x123456789abcdef0n,
+    0x8000000000000000n,
+    0x7fffffffffffffffn,
+    0xffffffffffffffffn,
+    0xfffffffffffffff9n,
+  ];
+  const h64 = (v: bigint) => BigInt.asUintN(64, v).toString(16).padStart(16, "0") + " ";
+  const h32 = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
+  const lines: string[] = [];
+  for (const a of values) {
+    for (const b of values) {
+      const sa = BigInt.asIntN(64, a);
+      const sb = BigInt.asIntN(64, b);
+      const s = b & 63n;
+      let line = "";
+      if (b === 0n) line += "- - - - ";
+      else {
+        line += h64(a / b) + h64(a % b);
+        line += sa === -(1n << 63n) && sb === -1n ? "- - " : h64(sa / sb) + h64(sa % sb);
+      }
+      line += h64(a * b) + h64(a << s) + h64(a >> s) + h64(sa >> s);
+      lines.push(line);
+    }
+  }
+  const words = [0, 1, -1, 7, -7, 3, -3, 0x7fffffff, -0x80000000, 1000, -1000];
+  for (const a of words) {
+    for (const b of words) {
+      let line = "";
+      if (b === 0 || (a === -0x80000000 && b === -1)) line += "- - ";
+      else line += `${h32(Math.trunc(a / b))} ${h32(a % b)} `;
+      if (b === 0) line += "- -";
+      else line += `${h32(Math.floor((a >>> 0) / (b >>> 0)))} ${h32((a >>> 0) % (b >>> 0))}`;
+      lines.push(line);
+    }
+  }
+  const buf = Buffer.from(Array.from({ length: 39 }, (_, i) => 65 + (i % 26)));
+  buf.copyWithin(3, 0, 10);
+  lines.push(buf.toString("latin1"));
+  buf.copyWithin(0, 5, 22);
+  lines.push(buf.toString("latin1"));
+  buf.fill("*", 1, 7);
+  buf.fill("#", 13, 22);
+  lines.push(buf.toString("latin1"));
+  buf.write("0123456789abcdef", 20, "latin1");
+  lines.push(buf.toString("latin1"));
+  lines.push([-1, 1, 0, 1].map(h32).join(" "));
+  let sum = 0;
+  for (let i = 0; i < 100000; i++) sum = (Math.imul(sum, 31) + (i < 10 ? i * i : i * 3)) >>> 0;
+  for (let i = 0; i < 5; i++) sum = (Math.imul(sum, 31) + 0x5a) >>> 0;
+  lines.push(h32(sum));
+  const count = lines.length + 1;
+  return {
+    publicValues: u32(count),
+    stdout: lines.map((l) => l + "\n").join("") + `lines ${count}\n`,
+  };
+}
