@@ -1,0 +1,186 @@
+/**
+ * Mixed-height Merkle commitment to a batch of matrices (Plonky3 "MMCS" style), binary,
+ * over Poseidon-BN254.
+ *
+ * Matrices (row-major Uint32Array of KoalaBear values, power-of-two heights) are committed
+ * together in ONE tree whose leaf count is the largest height H:
+ * - leaf i = hashValues(concatenation of row i of every matrix of height H, in input order);
+ * - a node at level k (H/2^k nodes) = Poseidon(2)(left, right); then, if some matrices have
+ *   height H/2^k, it becomes Poseidon(2)(node, hashValues(their rows, concatenated)).
+ * So one query at index q (of the tallest height) opens row q >> (log H - log h) of every
+ * matrix with one authentication path of log H siblings. Matrices of width 0 are ignored.
+ */
+import { poseidon, poseidonBatch } from "./poseidon.ts";
+import { hashRows, hashValues } from "./sponge.ts";
+
+export const LIMBS = 8;
+
+export interface MatrixData {
+  readonly values: Uint32Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface MatrixShape {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface MerkleTree {
+  readonly root: bigint;
+  readonly logHeight: number;
+  readonly matrices: readonly MatrixData[];
+  /** layers[k] = node digests at level k as 8 u32 limbs each; layers[logHeight] = root. */
+  readonly layers: readonly Uint32Array[];
+}
+
+export interface MerkleOpening {
+  /** One row per input matrix (empty for width-0 matrices), in input order. */
+  readonly rows: Uint32Array[];
+  /** Sibling digests from the leaf level upwards. */
+  readonly path: bigint[];
+}
+
+export function limbsToBigint(limbs: Uint32Array, offset: number): bigint {
+  let x = 0n;
+  for (let i = LIMBS - 1; i >= 0; i--) x = (x << 32n) | BigInt(limbs[offset + i]);
+  return x;
+}
+
+export function bigintToLimbs(x: bigint, out: Uint32Array, offset: number): void {
+  for (let i = 0; i < LIMBS; i++) {
+    out[offset + i] = Number(x & 0xffffffffn);
+    x >>= 32n;
+  }
+}
+
+function log2(n: number): number {
+  const l = Math.round(Math.log2(n));
+  if (n < 1 || 2 ** l !== n) throw new RangeError(`merkle: height ${n} is not a power of two`);
+  return l;
+}
+
+/** Groups matrix indices by height; only matrices of positive width. */
+function byHeight(shapes: readonly MatrixShape[]): Map<number, number[]> {
+  const m = new Map<number, number[]>();
+  shapes.forEach((s, i) => {
+    if (s.width === 0) return;
+    const list = m.get(s.height) ?? [];
+    list.push(i);
+    m.set(s.height, list);
+  });
+  return m;
+}
+
+function concatRowsMatrix(
+  mats: readonly MatrixData[],
+  idx: number[],
+  height: number,
+): { data: Uint32Array; width: number } {
+  if (idx.length === 1) return { data: mats[idx[0]].values, width: mats[idx[0]].width };
+  const width = idx.reduce((s, i) => s + mats[i].width, 0);
+  const data = new Uint32Array(width * height);
+  let off = 0;
+  for (const i of idx) {
+    const m = mats[i];
+    for (let r = 0; r < height; r++)
+      data.set(m.values.subarray(r * m.width, (r + 1) * m.width), r * width + off);
+    off += m.width;
+  }
+  return { data, width };
+}
+
+/** Hashes pairs of digests: out[j] = Poseidon(2)(a[2j] or a[j], b[j]). */
+function compressPairs(left: Uint32Array, right: Uint32Array | null, count: number): Uint32Array {
+  const inputs = new Uint32Array(count * 2 * LIMBS);
+  for (let j = 0; j < count; j++) {
+    if (right) {
+      inputs.set(left.subarray(j * LIMBS, (j + 1) * LIMBS), 2 * j * LIMBS);
+      inputs.set(right.subarray(j * LIMBS, (j + 1) * LIMBS), (2 * j + 1) * LIMBS);
+    } else {
+      inputs.set(left.subarray(2 * j * LIMBS, (2 * j + 2) * LIMBS), 2 * j * LIMBS);
+    }
+  }
+  return poseidonBatch(2, inputs, count);
+}
+
+export type RowHasher = (
+  matrix: Uint32Array,
+  width: number,
+  rows: number,
+) => Uint32Array | Promise<Uint32Array>;
+
+/** Commits a batch of matrices. `rowHasher` defaults to the single-thread `hashRows`. */
+export async function merkleCommit(
+  matrices: readonly MatrixData[],
+  rowHasher: RowHasher = hashRows,
+): Promise<MerkleTree> {
+  const groups = byHeight(matrices);
+  if (groups.size === 0) throw new RangeError("merkle: nothing to commit");
+  for (const m of matrices) {
+    if (m.values.length !== m.width * m.height) throw new RangeError("merkle: matrix size mismatch");
+  }
+  const maxHeight = Math.max(...groups.keys());
+  const logH = log2(maxHeight);
+  const hashed = new Map<number, Uint32Array>();
+  for (const [h, idx] of groups) {
+    log2(h);
+    const { data, width } = concatRowsMatrix(matrices, idx, h);
+    hashed.set(h, await rowHasher(data, width, h));
+  }
+  const layers: Uint32Array[] = [hashed.get(maxHeight)!];
+  for (let k = 1; k <= logH; k++) {
+    const count = maxHeight >>> k;
+    let layer = compressPairs(layers[k - 1], null, count);
+    const inj = hashed.get(count);
+    if (inj) layer = compressPairs(layer, inj, count);
+    layers.push(layer);
+  }
+  return { root: limbsToBigint(layers[logH], 0), logHeight: logH, matrices, layers };
+}
+
+/** Opens every matrix at `index` (an index at the tallest height). */
+export function merkleOpen(tree: MerkleTree, index: number): MerkleOpening {
+  const rows = tree.matrices.map((m) => {
+    if (m.width === 0) return new Uint32Array(0);
+    const r = index >>> (tree.logHeight - log2(m.height));
+    return m.values.slice(r * m.width, (r + 1) * m.width);
+  });
+  const path: bigint[] = [];
+  for (let k = 0; k < tree.logHeight; k++) {
+    path.push(limbsToBigint(tree.layers[k], ((index >>> k) ^ 1) * LIMBS));
+  }
+  return { rows, path };
+}
+
+/**
+ * Recomputes the root from an opening; shapes must be the committed matrices' shapes (the
+ * verifier knows them). Returns false on any mismatch, never throws on well-typed input.
+ */
+export function merkleVerify(
+  root: bigint,
+  shapes: readonly MatrixShape[],
+  index: number,
+  opening: MerkleOpening,
+): boolean {
+  const groups = byHeight(shapes);
+  if (groups.size === 0) return false;
+  const maxHeight = Math.max(...groups.keys());
+  const logH = log2(maxHeight);
+  if (index < 0 || index >= maxHeight || opening.path.length !== logH) return false;
+  if (opening.rows.length !== shapes.length) return false;
+  for (let i = 0; i < shapes.length; i++) if (opening.rows[i].length !== shapes[i].width) return false;
+  const rowsAt = (h: number): number[] => {
+    const out: number[] = [];
+    for (const i of groups.get(h)!) out.push(...opening.rows[i]);
+    return out;
+  };
+  let node = hashValues(rowsAt(maxHeight));
+  for (let k = 0; k < logH; k++) {
+    const sib = opening.path[k];
+    node = (index >>> k) & 1 ? poseidon([sib, node]) : poseidon([node, sib]);
+    const h = maxHeight >>> (k + 1);
+    if (groups.has(h)) node = poseidon([node, hashValues(rowsAt(h))]);
+  }
+  return node === root;
+}

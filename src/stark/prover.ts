@@ -1,0 +1,758 @@
+/**
+ * The STARK prover: commits preprocessed (setup), main, LogUp aux and quotient columns of all
+ * tables in one mixed-height Merkle tree per round, opens everything at the out-of-domain
+ * point z (and z*w_t for trace columns), and proves proximity of the batched DEEP quotients
+ * with one FRI over all heights. See docs/stark.md for the protocol transcript order.
+ */
+import { ZkmipsError } from "../errors.ts";
+import {
+  type Ext,
+  EXT_ZERO,
+  eadd,
+  ebatchInverseFlat,
+  emul,
+  epow,
+  esub,
+  escale,
+  fromBase,
+  getExt,
+} from "../field/ext4.ts";
+import { P, add, inv, mul, pow, rootOfUnity, sub } from "../field/koalabear.ts";
+import {
+  bitReversePermute,
+  coeffsToCosetBitrev,
+  cosetIdft,
+  cosetLdeBitrev,
+  reverseBits,
+} from "../field/ntt.ts";
+import {
+  type MatrixData,
+  type MerkleTree,
+  type RowHasher,
+  merkleCommit,
+  merkleOpen,
+} from "../hash/merkle.ts";
+import { hashRows } from "../hash/sponge.ts";
+import { Transcript } from "../hash/transcript.ts";
+import { type AirDefinition, LOGUP_ALPHA, LOGUP_BETA, NUM_CHALLENGES, type TableDef } from "./air.ts";
+import { compileRowProgram } from "./compile.ts";
+import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
+import { foldCoset } from "./fri.ts";
+import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
+import { type QueryProof, type StarkProof, type TableOpenings, encodeProof } from "./proof.ts";
+import { absorbStatement } from "./statement.ts";
+
+export interface ProvingKey {
+  readonly air: AirDefinition;
+  readonly options: ProofOptions;
+  /** Merkle root of the preprocessed columns' LDEs (0 when the AIR has none): the verifying key. */
+  readonly vkey: bigint;
+  readonly preTree: MerkleTree | null;
+  readonly preLde: (Uint32Array | null)[];
+}
+
+export interface TableTrace {
+  /** Main columns, each of the table's (power-of-two) height. */
+  readonly main: readonly Uint32Array[];
+  /** Height when the table has no main columns (defaults to the preprocessed height). */
+  readonly logHeight?: number;
+}
+
+export interface ProveConfig {
+  /** Check every constraint on the trace before proving (default true). */
+  readonly selfCheck?: boolean;
+  readonly rowHasher?: RowHasher;
+  /** Receives phase timings in milliseconds. */
+  readonly onPhase?: (phase: string, ms: number) => void;
+}
+
+/** Row-major LDE (n*blowup rows, bit-reversed coset order) of a list of columns. */
+export function ldeColumns(columns: readonly Uint32Array[], logBlowup: number): Uint32Array {
+  const w = columns.length;
+  if (w === 0) return new Uint32Array(0);
+  const size = columns[0].length << logBlowup;
+  const out = new Uint32Array(size * w);
+  columns.forEach((c, j) => {
+    const lde = cosetLdeBitrev(c, logBlowup, SHIFT);
+    for (let i = 0; i < size; i++) out[i * w + j] = lde[i];
+  });
+  return out;
+}
+
+/** Commits the preprocessed columns: the verifying key needs nothing but the AIR and the options. */
+export async function setup(
+  air: AirDefinition,
+  options: ProofOptions,
+  rowHasher: RowHasher = hashRows,
+): Promise<ProvingKey> {
+  const o = validateOptions(options);
+  const preLde = air.tables.map((t) => (t.preprocessed ? ldeColumns(t.preprocessed, o.logBlowup) : null));
+  let preTree: MerkleTree | null = null;
+  if (air.tables.some((t) => t.preWidth > 0)) {
+    const mats: MatrixData[] = air.tables.map((t, i) => ({
+      values: preLde[i] ?? new Uint32Array(0),
+      width: t.preWidth,
+      height: t.fixedLogHeight === undefined ? 1 : 1 << (t.fixedLogHeight + o.logBlowup),
+    }));
+    preTree = await merkleCommit(mats, rowHasher);
+  }
+  return { air, options: o, vkey: preTree ? preTree.root : 0n, preTree, preLde };
+}
+
+/** Evaluations of columns (natural order over H) at z by the barycentric formula. */
+function openColumns(columns: readonly Uint32Array[], z: Ext, logN: number): Ext[] {
+  if (columns.length === 0) return [];
+  const n = 1 << logN;
+  const w = rootOfUnity(logN);
+  const den = new Uint32Array(4 * n);
+  const pts = new Uint32Array(n);
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    pts[i] = x;
+    den[4 * i] = sub(z[0], x);
+    den[4 * i + 1] = z[1];
+    den[4 * i + 2] = z[2];
+    den[4 * i + 3] = z[3];
+    x = mul(x, w);
+  }
+  ebatchInverseFlat(den);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 4; k++) den[4 * i + k] = mul(den[4 * i + k], pts[i]);
+  const zn = esub(epow(z, n), fromBase(1));
+  const factor = escale(zn, inv(n));
+  return columns.map((c) => {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    for (let i = 0; i < n; i++) {
+      const f = c[i];
+      if (f === 0) continue;
+      a0 = add(a0, mul(f, den[4 * i]));
+      a1 = add(a1, mul(f, den[4 * i + 1]));
+      a2 = add(a2, mul(f, den[4 * i + 2]));
+      a3 = add(a3, mul(f, den[4 * i + 3]));
+    }
+    return emul([a0, a1, a2, a3], factor);
+  });
+}
+
+function extPows(a: Ext, count: number): Uint32Array {
+  const out = new Uint32Array(4 * count);
+  let p: Ext = fromBase(1);
+  for (let i = 0; i < count; i++) {
+    out.set(p, 4 * i);
+    p = emul(p, a);
+  }
+  return out;
+}
+
+interface TableWork {
+  def: TableDef;
+  logN: number;
+  main: readonly Uint32Array[];
+  pre: readonly Uint32Array[];
+  aux: Uint32Array[];
+  preLde: Uint32Array;
+  mainLde: Uint32Array;
+  auxLde: Uint32Array;
+  quotLde: Uint32Array;
+  quotCoeffs: Uint32Array[];
+}
+
+function traceSelectors(n: number): {
+  first: Uint32Array;
+  last: Uint32Array;
+  trans: Uint32Array;
+  nxt: Uint32Array;
+} {
+  const first = new Uint32Array(n);
+  const last = new Uint32Array(n);
+  const trans = new Uint32Array(n).fill(1);
+  first[0] = 1;
+  last[n - 1] = 1;
+  trans[n - 1] = 0;
+  const nxt = new Uint32Array(n);
+  for (let i = 0; i < n; i++) nxt[i] = (i + 1) % n;
+  return { first, last, trans, nxt };
+}
+
+/** Builds the LogUp aux columns (4 base columns per extension column) and the table's sum. */
+function buildAux(
+  w: TableWork,
+  pubs: readonly number[],
+  challenges: Ext[],
+): { cols: Uint32Array[]; sum: Ext } {
+  const t = w.def;
+  const n = 1 << w.logN;
+  const exprs = t.interactions.flatMap((it) => [it.multiplicity, ...it.values]);
+  const prog = compileRowProgram(exprs, "values");
+  const sel = traceSelectors(n);
+  const vals = new Uint32Array(n * exprs.length);
+  prog(
+    {
+      pre: rowMajor(w.pre, n),
+      preWidth: t.preWidth,
+      main: rowMajor(w.main, n),
+      mainWidth: t.mainWidth,
+      aux: new Uint32Array(0),
+      auxWidth: 0,
+      cur: null,
+      nxt: sel.nxt,
+      selFirst: sel.first,
+      selLast: sel.last,
+      selTrans: sel.trans,
+      pubs,
+      chal: new Uint32Array(0),
+      cum: new Uint32Array(0),
+    },
+    0,
+    n,
+    new Uint32Array(0),
+    vals,
+  );
+  const alpha = challenges[LOGUP_ALPHA];
+  const beta = challenges[LOGUP_BETA];
+  const maxArity = Math.max(...t.interactions.map((it) => it.values.length));
+  const betaPows: Ext[] = [];
+  for (let j = 0; j <= maxArity; j++) betaPows.push(epow(beta, j));
+  const I = t.interactions.length;
+  const dens = new Uint32Array(4 * n * I);
+  let off = 0;
+  for (let r = 0; r < n; r++) {
+    const base = r * exprs.length;
+    let e = 0;
+    t.interactions.forEach((it) => {
+      e++; // multiplicity
+      let d: Ext = eadd(alpha, fromBase(it.bus));
+      for (let j = 0; j < it.values.length; j++) d = eadd(d, escale(betaPows[j + 1], vals[base + e + j]));
+      e += it.values.length;
+      dens.set(d, 4 * off++);
+    });
+  }
+  ebatchInverseFlat(dens);
+  const G = t.auxGroups.length;
+  const cols: Uint32Array[] = [];
+  for (let c = 0; c < 4 * (G + 1); c++) cols.push(new Uint32Array(n));
+  const starts: number[] = [];
+  let s = 0;
+  t.interactions.forEach((it) => {
+    starts.push(s);
+    s += 1 + it.values.length;
+  });
+  let phi: Ext = EXT_ZERO;
+  for (let r = 0; r < n; r++) {
+    let rowSum: Ext = EXT_ZERO;
+    t.auxGroups.forEach((g, gi) => {
+      let h: Ext = EXT_ZERO;
+      for (const i of g) {
+        const it = t.interactions[i];
+        const m = vals[r * exprs.length + starts[i]];
+        const term = escale(getExt(dens, r * I + i), m);
+        h = it.kind === "send" ? eadd(h, term) : esub(h, term);
+      }
+      for (let k = 0; k < 4; k++) cols[4 * gi + k][r] = h[k];
+      rowSum = eadd(rowSum, h);
+    });
+    phi = eadd(phi, rowSum);
+    for (let k = 0; k < 4; k++) cols[4 * G + k][r] = phi[k];
+  }
+  return { cols, sum: phi };
+}
+
+function rowMajor(columns: readonly Uint32Array[], n: number): Uint32Array {
+  const w = columns.length;
+  const out = new Uint32Array(n * w);
+  columns.forEach((c, j) => {
+    for (let i = 0; i < n; i++) out[i * w + j] = c[i];
+  });
+  return out;
+}
+
+function selfCheck(w: TableWork, pubs: readonly number[], chal: Uint32Array, cum: Uint32Array): void {
+  const t = w.def;
+  const n = 1 << w.logN;
+  const sel = traceSelectors(n);
+  const prog = compileRowProgram(t.constraints, "check");
+  const bad = prog(
+    {
+      pre: rowMajor(w.pre, n),
+      preWidth: t.preWidth,
+      main: rowMajor(w.main, n),
+      mainWidth: t.mainWidth,
+      aux: rowMajor(w.aux, n),
+      auxWidth: t.auxWidth,
+      cur: null,
+      nxt: sel.nxt,
+      selFirst: sel.first,
+      selLast: sel.last,
+      selTrans: sel.trans,
+      pubs,
+      chal,
+      cum,
+    },
+    0,
+    n,
+    new Uint32Array(0),
+    new Uint32Array(0),
+  );
+  if (bad >= 0) {
+    const row = Math.floor(bad / t.constraints.length);
+    const k = bad % t.constraints.length;
+    const what =
+      k < t.userConstraints.length ? `constraint ${k}` : `LogUp constraint ${k - t.userConstraints.length}`;
+    throw new ZkmipsError(
+      `prover self-check: table ${t.name}, ${what} fails on row ${row}`,
+      "the trace does not satisfy the AIR",
+    );
+  }
+}
+
+/** Quotient chunks of one table, LDE'd (row-major, 4 columns per chunk) and their coefficients. */
+function computeQuotient(
+  w: TableWork,
+  o: ProofOptions,
+  pubs: readonly number[],
+  chal: Uint32Array,
+  cum: Uint32Array,
+  alpha: Ext,
+): void {
+  const t = w.def;
+  const n = 1 << w.logN;
+  const D = t.quotientChunks;
+  const logD = Math.round(Math.log2(D));
+  if (logD > o.logBlowup)
+    throw new ZkmipsError(`table ${t.name}: constraint degree ${t.degree} needs blowup >= ${D}`);
+  const logQ = w.logN + logD;
+  const qn = n * D;
+  const xs = domainPoints(logQ, SHIFT);
+  const nxt = new Uint32Array(qn);
+  for (let i = 0; i < qn; i++) nxt[i] = reverseBits((reverseBits(i, logQ) + D) % qn, logQ);
+  const wInvN = inv(rootOfUnity(w.logN));
+  const gN = pow(SHIFT, n);
+  const wD = rootOfUnity(logD);
+  const zh = new Uint32Array(qn);
+  for (let i = 0; i < qn; i++) zh[i] = sub(mul(gN, pow(wD, reverseBits(i, logQ) % D)), 1);
+  const dFirst = new Uint32Array(qn);
+  const trans = new Uint32Array(qn);
+  for (let i = 0; i < qn; i++) {
+    dFirst[i] = sub(xs[i], 1);
+    trans[i] = sub(xs[i], wInvN);
+  }
+  const dLast = Uint32Array.from(trans);
+  // batchInverse from koalabear (in place)
+  invertInPlace(dFirst);
+  invertInPlace(dLast);
+  const first = new Uint32Array(qn);
+  const last = new Uint32Array(qn);
+  // Normalized Lagrange selectors: L_0 = Z_H/(n(x-1)), L_{n-1} = w^-1 Z_H/(n(x-w^-1)), 1 - L_{n-1}.
+  const nInv = inv(n);
+  const cLast = mul(nInv, wInvN);
+  for (let i = 0; i < qn; i++) {
+    first[i] = mul(mul(zh[i], dFirst[i]), nInv);
+    last[i] = mul(mul(zh[i], dLast[i]), cLast);
+    trans[i] = sub(1, last[i]);
+  }
+  const prog = compileRowProgram(t.constraints, "combine");
+  const acc = new Uint32Array(4 * qn);
+  prog(
+    {
+      pre: w.preLde,
+      preWidth: t.preWidth,
+      main: w.mainLde,
+      mainWidth: t.mainWidth,
+      aux: w.auxLde,
+      auxWidth: t.auxWidth,
+      cur: null,
+      nxt,
+      selFirst: first,
+      selLast: last,
+      selTrans: trans,
+      pubs,
+      chal,
+      cum,
+    },
+    0,
+    qn,
+    extPows(alpha, t.constraints.length),
+    acc,
+  );
+  invertInPlace(zh);
+  const comps: Uint32Array[] = [0, 1, 2, 3].map(() => new Uint32Array(qn));
+  for (let i = 0; i < qn; i++) for (let k = 0; k < 4; k++) comps[k][i] = mul(acc[4 * i + k], zh[i]);
+  const ldeSize = n << o.logBlowup;
+  const width = 4 * D;
+  const lde = new Uint32Array(ldeSize * width);
+  const coeffsOut: Uint32Array[] = [];
+  for (let k = 0; k < 4; k++) {
+    bitReversePermute(comps[k]);
+    const coeffs = cosetIdft(comps[k], SHIFT);
+    for (let j = 0; j < D; j++) {
+      const chunk = coeffs.slice(j * n, (j + 1) * n);
+      coeffsOut[4 * j + k] = chunk;
+      const ev = coeffsToCosetBitrev(chunk, w.logN + o.logBlowup, SHIFT);
+      const c = 4 * j + k;
+      for (let i = 0; i < ldeSize; i++) lde[i * width + c] = ev[i];
+    }
+  }
+  w.quotLde = lde;
+  w.quotCoeffs = coeffsOut;
+}
+
+function invertInPlace(a: Uint32Array): void {
+  const n = a.length;
+  const prefix = new Uint32Array(n);
+  let acc = 1;
+  for (let i = 0; i < n; i++) {
+    prefix[i] = acc;
+    if (a[i] !== 0) acc = mul(acc, a[i]);
+  }
+  let accInv = inv(acc);
+  for (let i = n - 1; i >= 0; i--) {
+    const v = a[i];
+    if (v === 0) continue;
+    a[i] = mul(accInv, prefix[i]);
+    accInv = mul(accInv, v);
+  }
+}
+
+/** Evaluates polynomials given by base coefficients at z (via powers of z). */
+function evalCoeffs(polys: readonly Uint32Array[], z: Ext): Ext[] {
+  if (polys.length === 0) return [];
+  const pows = extPows(z, polys[0].length);
+  return polys.map((c) => {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    for (let i = 0; i < c.length; i++) {
+      const f = c[i];
+      if (f === 0) continue;
+      a0 = add(a0, mul(f, pows[4 * i]));
+      a1 = add(a1, mul(f, pows[4 * i + 1]));
+      a2 = add(a2, mul(f, pows[4 * i + 2]));
+      a3 = add(a3, mul(f, pows[4 * i + 3]));
+    }
+    return [a0, a1, a2, a3] as Ext;
+  });
+}
+
+/** acc[i] += alphaOff * (R(x_i) - Rz) / (x_i - z) with R(x_i) = sum_c alpha^c M[i][c]. */
+function accumulateDeep(
+  acc: Uint32Array,
+  m: Uint32Array,
+  width: number,
+  alphaPows: Uint32Array,
+  alphaOff: Ext,
+  rz: Ext,
+  invDen: Uint32Array,
+): void {
+  const size = acc.length / 4;
+  for (let i = 0; i < size; i++) {
+    let a0 = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
+    const rowOff = i * width;
+    for (let c = 0; c < width; c++) {
+      const f = m[rowOff + c];
+      if (f === 0) continue;
+      a0 = add(a0, mul(f, alphaPows[4 * c]));
+      a1 = add(a1, mul(f, alphaPows[4 * c + 1]));
+      a2 = add(a2, mul(f, alphaPows[4 * c + 2]));
+      a3 = add(a3, mul(f, alphaPows[4 * c + 3]));
+    }
+    const diff: Ext = [sub(a0, rz[0]), sub(a1, rz[1]), sub(a2, rz[2]), sub(a3, rz[3])];
+    const term = emul(emul(diff, getExt(invDen, i)), alphaOff);
+    acc[4 * i] = add(acc[4 * i], term[0]);
+    acc[4 * i + 1] = add(acc[4 * i + 1], term[1]);
+    acc[4 * i + 2] = add(acc[4 * i + 2], term[2]);
+    acc[4 * i + 3] = add(acc[4 * i + 3], term[3]);
+  }
+}
+
+function reduceOpenings(vals: readonly Ext[], alphaPows: Uint32Array): Ext {
+  let acc: Ext = EXT_ZERO;
+  vals.forEach((v, c) => (acc = eadd(acc, emul(v, getExt(alphaPows, c)))));
+  return acc;
+}
+
+/** 1/(x - z) over the bit-reversed LDE domain of size 2^logSize. */
+function invDenominators(logSize: number, z: Ext): Uint32Array {
+  const xs = domainPoints(logSize, SHIFT);
+  const d = new Uint32Array(4 * xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    d[4 * i] = sub(xs[i], z[0]);
+    d[4 * i + 1] = sub(0, z[1]);
+    d[4 * i + 2] = sub(0, z[2]);
+    d[4 * i + 3] = sub(0, z[3]);
+  }
+  return ebatchInverseFlat(d);
+}
+
+export interface ProveResult {
+  readonly proof: StarkProof;
+  readonly bytes: Uint8Array;
+}
+
+export async function prove(
+  pk: ProvingKey,
+  traces: readonly TableTrace[],
+  publicInputs: readonly number[],
+  config: ProveConfig = {},
+): Promise<ProveResult> {
+  const { air, options: o } = pk;
+  const hasher = config.rowHasher ?? hashRows;
+  let clock = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    config.onPhase?.(name, now - clock);
+    clock = now;
+  };
+  if (traces.length !== air.tables.length)
+    throw new ZkmipsError(`prove: expected ${air.tables.length} table traces, got ${traces.length}`);
+  if (
+    publicInputs.length !== air.numPublicInputs ||
+    publicInputs.some((v) => !Number.isInteger(v) || v < 0 || v >= P)
+  )
+    throw new ZkmipsError(`prove: expected ${air.numPublicInputs} public inputs, each a field value`);
+  const work: TableWork[] = air.tables.map((def, i) => {
+    const tr = traces[i];
+    if (tr.main.length !== def.mainWidth)
+      throw new ZkmipsError(
+        `prove: table ${def.name} has ${def.mainWidth} main columns, trace has ${tr.main.length}`,
+      );
+    const n =
+      tr.main.length > 0
+        ? tr.main[0].length
+        : def.fixedLogHeight !== undefined
+          ? 1 << def.fixedLogHeight
+          : 1 << (tr.logHeight ?? 0);
+    const logN = Math.round(Math.log2(n));
+    if (2 ** logN !== n || logN < 2 || logN > MAX_LOG_HEIGHT)
+      throw new ZkmipsError(
+        `prove: table ${def.name} height ${n} must be a power of two in [4, 2^${MAX_LOG_HEIGHT}]`,
+      );
+    if (def.fixedLogHeight !== undefined && def.fixedLogHeight !== logN)
+      throw new ZkmipsError(`prove: table ${def.name} must have 2^${def.fixedLogHeight} rows`);
+    for (const c of tr.main) {
+      if (c.length !== n) throw new ZkmipsError(`prove: table ${def.name} columns differ in length`);
+      for (let r = 0; r < n; r++)
+        if (c[r] >= P) throw new ZkmipsError(`prove: table ${def.name} value ${c[r]} >= p on row ${r}`);
+    }
+    return {
+      def,
+      logN,
+      main: tr.main,
+      pre: def.preprocessed ?? [],
+      aux: [],
+      preLde: pk.preLde[i] ?? new Uint32Array(0),
+      mainLde: new Uint32Array(0),
+      auxLde: new Uint32Array(0),
+      quotLde: new Uint32Array(0),
+      quotCoeffs: [],
+    };
+  });
+  const logHeights = work.map((w) => w.logN);
+  const lde = (w: TableWork) => 1 << (w.logN + o.logBlowup);
+  const tr = new Transcript();
+  absorbStatement(tr, air, o, logHeights, pk.vkey, publicInputs);
+
+  for (const w of work) w.mainLde = ldeColumns(w.main, o.logBlowup);
+  phase("trace-lde");
+  const mainTree = await merkleCommit(
+    work.map((w) => ({ values: w.mainLde, width: w.def.mainWidth, height: lde(w) })),
+    hasher,
+  );
+  phase("commit-main");
+  tr.absorbElement(mainTree.root);
+
+  const challenges: Ext[] = [];
+  const chal = new Uint32Array(4 * NUM_CHALLENGES);
+  const cum = new Uint32Array(4 * air.tables.length);
+  const cumSums: Ext[] = [];
+  let auxTree: MerkleTree | null = null;
+  if (air.tables.some((t) => t.auxWidth > 0)) {
+    for (let i = 0; i < NUM_CHALLENGES; i++) {
+      challenges.push(tr.challengeExt());
+      chal.set(challenges[i], 4 * i);
+    }
+    for (const w of work) {
+      if (w.def.auxWidth === 0) continue;
+      const { cols, sum } = buildAux(w, publicInputs, challenges);
+      w.aux = cols;
+      w.auxLde = ldeColumns(cols, o.logBlowup);
+      cum.set(sum, 4 * w.def.index);
+      cumSums.push(sum);
+    }
+    phase("logup-aux");
+    auxTree = await merkleCommit(
+      work.map((w) => ({ values: w.auxLde, width: 4 * w.def.auxWidth, height: lde(w) })),
+      hasher,
+    );
+    phase("commit-aux");
+    tr.absorbElement(auxTree.root);
+    tr.absorbExts(cumSums);
+  }
+  if (config.selfCheck !== false) {
+    for (const w of work) selfCheck(w, publicInputs, chal, cum);
+    phase("self-check");
+  }
+
+  const alphaQ = tr.challengeExt();
+  for (const w of work) computeQuotient(w, o, publicInputs, chal, cum, alphaQ);
+  phase("quotient");
+  const quotTree = await merkleCommit(
+    work.map((w) => ({ values: w.quotLde, width: 4 * w.def.quotientChunks, height: lde(w) })),
+    hasher,
+  );
+  phase("commit-quotient");
+  tr.absorbElement(quotTree.root);
+
+  const zeta = tr.challengeExt();
+  const openings: TableOpenings[] = work.map((w) => {
+    const zNext = escale(zeta, rootOfUnity(w.logN));
+    const two = (cols: readonly Uint32Array[]): [Ext[], Ext[]] => [
+      openColumns(cols, zeta, w.logN),
+      openColumns(cols, zNext, w.logN),
+    ];
+    return { pre: two(w.pre), main: two(w.main), aux: two(w.aux), quot: evalCoeffs(w.quotCoeffs, zeta) };
+  });
+  for (const t of openings) {
+    for (const pair of [t.pre, t.main, t.aux]) for (const list of pair) tr.absorbExts(list);
+    tr.absorbExts(t.quot);
+  }
+  phase("ood-openings");
+
+  const alphaF = tr.challengeExt();
+  const sched = friSchedule(logHeights, o);
+  const maxWidth = Math.max(
+    ...work.map((w) =>
+      Math.max(w.def.preWidth, w.def.mainWidth, 4 * w.def.auxWidth, 4 * w.def.quotientChunks),
+    ),
+  );
+  const alphaPows = extPows(alphaF, maxWidth);
+  const ro = new Map<number, Uint32Array>();
+  const offs = new Map<number, Ext>();
+  const zetaDen = new Map<number, Uint32Array>();
+  for (const w of work) {
+    const logL = w.logN + o.logBlowup;
+    if (!ro.has(logL)) {
+      ro.set(logL, new Uint32Array(4 << logL));
+      offs.set(logL, fromBase(1));
+      zetaDen.set(logL, invDenominators(logL, zeta));
+    }
+    const acc = ro.get(logL)!;
+    const nextDen = invDenominators(logL, escale(zeta, rootOfUnity(w.logN)));
+    const op = openings[w.def.index];
+    const mats: [Uint32Array, number, Ext[][]][] = [
+      [w.preLde, w.def.preWidth, [...op.pre]],
+      [w.mainLde, w.def.mainWidth, [...op.main]],
+      [w.auxLde, 4 * w.def.auxWidth, [...op.aux]],
+      [w.quotLde, 4 * w.def.quotientChunks, [op.quot]],
+    ];
+    for (const [m, width, points] of mats) {
+      if (width === 0) continue;
+      points.forEach((vals, k) => {
+        const off = offs.get(logL)!;
+        accumulateDeep(
+          acc,
+          m,
+          width,
+          alphaPows,
+          off,
+          reduceOpenings(vals, alphaPows),
+          k === 0 ? zetaDen.get(logL)! : nextDen,
+        );
+        offs.set(logL, emul(off, epow(alphaF, width)));
+      });
+    }
+  }
+  phase("deep-quotient");
+
+  // FRI commit phase.
+  let layer = ro.get(sched.logMax)!;
+  let shift = SHIFT;
+  const friTrees: MerkleTree[] = [];
+  for (let r = 0; r < sched.steps.length; r++) {
+    const step = sched.steps[r];
+    const logS = sched.layerLogSizes[r];
+    const a = 1 << step;
+    const rows = 1 << (logS - step);
+    const tree = await merkleCommit([{ values: layer, width: 4 * a, height: rows }], hasher);
+    friTrees.push(tree);
+    tr.absorbElement(tree.root);
+    const beta = tr.challengeExt();
+    const xs = cosetBases(logS, step, shift);
+    const next = new Uint32Array(4 * rows);
+    const vals: Ext[] = new Array(a);
+    for (let j = 0; j < rows; j++) {
+      for (let t = 0; t < a; t++) vals[t] = getExt(layer, j * a + t);
+      next.set(foldCoset(vals, xs[j], beta, step), 4 * j);
+    }
+    const roll = ro.get(logS - step);
+    if (roll) {
+      const bA = epow(beta, a);
+      for (let j = 0; j < rows; j++) next.set(eadd(getExt(next, j), emul(bA, getExt(roll, j))), 4 * j);
+    }
+    layer = next;
+    shift = pow(shift, a);
+  }
+  const finalPoly = finalCoefficients(layer, shift, sched.finalPolyLen);
+  tr.absorbExts(finalPoly);
+  phase("fri");
+
+  const powNonce = tr.grind(o.grindingBits);
+  phase("grinding");
+  const indices = tr.queryIndices(o.numQueries, sched.logMax);
+  const roundTrees = [pk.preTree, mainTree, auxTree, quotTree].filter((t): t is MerkleTree => t !== null);
+  const queries: QueryProof[] = indices.map((q) => ({
+    rounds: roundTrees.map((t) => merkleOpen(t, q >>> (sched.logMax - t.logHeight))),
+    fri: friTrees.map((t, r) =>
+      merkleOpen(t, (q >>> (sched.logMax - sched.layerLogSizes[r])) >>> sched.steps[r]),
+    ),
+  }));
+  phase("queries");
+  const proof: StarkProof = {
+    options: o,
+    logHeights,
+    mainRoot: mainTree.root,
+    auxRoot: auxTree ? auxTree.root : null,
+    quotRoot: quotTree.root,
+    cumSums,
+    openings,
+    friRoots: friTrees.map((t) => t.root),
+    finalPoly,
+    powNonce,
+    queries,
+  };
+  return { proof, bytes: encodeProof(air, proof) };
+}
+
+/** x_j = shift * w_S^bitrev_{S/a}(j): the base point of each folding coset. */
+export function cosetBases(logS: number, step: number, shift: number): Uint32Array {
+  const rows = 1 << (logS - step);
+  const w = rootOfUnity(logS);
+  const nat = new Uint32Array(rows);
+  let x = shift;
+  for (let k = 0; k < rows; k++) {
+    nat[k] = x;
+    x = mul(x, w);
+  }
+  const out = new Uint32Array(rows);
+  for (let j = 0; j < rows; j++) out[j] = nat[reverseBits(j, logS - step)];
+  return out;
+}
+
+/** Coefficients of the final layer's polynomial (bit-reversed coset evaluations), truncated. */
+function finalCoefficients(layer: Uint32Array, shift: number, len: number): Ext[] {
+  const size = layer.length / 4;
+  const comps = [0, 1, 2, 3].map((k) => {
+    const c = new Uint32Array(size);
+    for (let i = 0; i < size; i++) c[i] = layer[4 * i + k];
+    bitReversePermute(c);
+    return cosetIdft(c, shift);
+  });
+  const out: Ext[] = [];
+  for (let i = 0; i < len; i++) out.push([comps[0][i], comps[1][i], comps[2][i], comps[3][i]]);
+  return out;
+}
