@@ -40,8 +40,12 @@ done
 # next to each ELF (isa/<name>.qemu.txt) so the executor can be checked without qemu.
 for src in isa/*.S; do
   name=$(basename "$src" .S)
-  "$GCC" -march=mips32r2 -msoft-float -mno-abicalls -fno-pic -static -nostdlib -mel -Wl,--build-id=none \
-    -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld -o "isa/$name.elf" "$src"
+  # Assemble and link in two steps: a one-step build names a random temporary object in the
+  # symbol table, which would make the ELF differ on every build.
+  "$GCC" -march=mips32r2 -msoft-float -mno-abicalls -fno-pic -mel -c -o "isa/$name.o" "$src"
+  "$GCC" -static -nostdlib -mel -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld \
+    -o "isa/$name.elf" "isa/$name.o"
+  rm -f "isa/$name.o"
   if command -v qemu-mipsel >/dev/null 2>&1; then
     status=$(bash -c 'ulimit -c 0; qemu-mipsel "$1" </dev/null >"$2" 2>/dev/null 3>/dev/null; echo $?' \
       _ "isa/$name.elf" "isa/$name.stdout.tmp" 2>/dev/null)
