@@ -71,12 +71,18 @@ contract MipsVerifierGateway is IMipsVerifier, Owned2Step {
     }
 
     /// @inheritdoc IMipsVerifier
-    function verifyProof(bytes32 programVKey, bytes calldata publicValues, bytes calldata proofBytes)
-        external
-        view
-    {
+    function verifyProof(bytes32, bytes calldata, bytes calldata proofBytes) external view {
         if (proofBytes.length < 4) revert ProofTooShort(proofBytes.length);
         address verifier = getVerifier(bytes4(proofBytes[:4]));
-        IMipsVerifier(verifier).verifyProof(programVKey, publicValues, proofBytes);
+        // Same function, same arguments: forward this call's data unchanged (the verifier
+        // decodes it exactly as this function did) and bubble up any revert.
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            calldatacopy(p, 0, calldatasize())
+            if iszero(staticcall(gas(), verifier, p, calldatasize(), 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+        }
     }
 }

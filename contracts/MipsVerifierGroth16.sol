@@ -67,13 +67,23 @@ contract MipsVerifierGroth16 is IMipsVerifierWithSelector {
         }
         if (uint256(programVKey) >= SCALAR_FIELD) revert ProgramVKeyOutOfField(programVKey);
 
+        uint256 digest = publicValuesDigest(publicValues);
+        address target = address(GROTH16_VERIFIER);
+        bytes4 fn = IGroth16Verifier.verifyProof.selector;
+        bool ok;
         // The ABI encoding of (uint256[2], uint256[2][2], uint256[2], uint256[2]) is ten words
-        // in order, and the proof words are already in snarkjs calldata order.
-        bytes memory call = abi.encodePacked(
-            IGroth16Verifier.verifyProof.selector, proofBytes[4:], programVKey, publicValuesDigest(publicValues)
-        );
-        (bool success, bytes memory result) = address(GROTH16_VERIFIER).staticcall(call);
-        // A revert, a short answer or anything but `true` counts as a failed proof.
-        if (!success || result.length != 32 || abi.decode(result, (uint256)) != 1) revert InvalidProof();
+        // in order, and the proof words are already in snarkjs calldata order: the call data is
+        // fn || proofBytes[4:260] || programVKey || digest, built past the free-memory pointer.
+        // Only one word `1` counts as success (a revert, short or other return does not).
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, fn)
+            calldatacopy(add(p, 4), add(proofBytes.offset, 4), 256)
+            mstore(add(p, 260), programVKey)
+            mstore(add(p, 292), digest)
+            ok := staticcall(gas(), target, p, 324, 0x00, 0x20)
+            ok := and(ok, and(eq(returndatasize(), 32), eq(mload(0x00), 1)))
+        }
+        if (!ok) revert InvalidProof();
     }
 }
