@@ -228,3 +228,30 @@ export function messagesProof(hashes: readonly Hex32[], index: number): Hex32[] 
   }
   return proof;
 }
+
+/** EIP-712 types of a CommitteeBlockHashOracle attestation (for `signer.signTypedData`). */
+export const COMMITTEE_ATTESTATION_TYPES: Record<string, { name: string; type: string }[]> = {
+  BlockHashAttestation: [
+    { name: "chainId", type: "uint256" },
+    { name: "blockNumber", type: "uint256" },
+    { name: "blockHash", type: "bytes32" },
+  ],
+};
+
+/**
+ * EIP-712 domain of the CommitteeBlockHashOracle at `oracle` on chain `oracleChainId` (the
+ * destination chain, where the oracle lives; the attested chain id is in the message).
+ * @example signer.signTypedData(committeeDomain(31338n, oracle), COMMITTEE_ATTESTATION_TYPES,
+ *   { chainId: 31337n, blockNumber, blockHash })
+ */
+export function committeeDomain(
+  oracleChainId: bigint,
+  oracle: string,
+): { name: string; version: string; chainId: bigint; verifyingContract: string } {
+  return {
+    name: "zkmips CommitteeBlockHashOracle",
+    version: "1",
+    chainId: oracleChainId,
+    verifyingContract: checkAddress("oracle", oracle),
+  };
+}

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { concat, getAddress, keccak256, type Signer } from "ethers";
 import {
+  COMMITTEE_ATTESTATION_TYPES,
+  committeeDomain,
   type BridgeMessage,
   type StateUpdate,
   ZERO_HASH,
@@ -117,19 +119,8 @@ async function deployInbox() {
 
   /** Has the committee attest `blockHash` for source block `blockNumber`. */
   async function attest(blockNumber: bigint, blockHash: string): Promise<void> {
-    const domain = {
-      name: "zkmips CommitteeBlockHashOracle",
-      version: "1",
-      chainId: DEST,
-      verifyingContract: config.oracle,
-    };
-    const types = {
-      BlockHashAttestation: [
-        { name: "chainId", type: "uint256" },
-        { name: "blockNumber", type: "uint256" },
-        { name: "blockHash", type: "bytes32" },
-      ],
-    };
+    const domain = committeeDomain(DEST, config.oracle);
+    const types = COMMITTEE_ATTESTATION_TYPES;
     const sig = await member.signTypedData(domain, types, { chainId: SOURCE, blockNumber, blockHash });
     await oracle.attest(SOURCE, blockNumber, blockHash, [sig]);
   }
@@ -379,19 +370,8 @@ describe("StateInbox", () => {
         },
       ]);
       const u = source.update(150n, randomHex(32));
-      const domain = {
-        name: "zkmips CommitteeBlockHashOracle",
-        version: "1",
-        chainId: DEST,
-        verifyingContract: await oracle.getAddress(),
-      };
-      const types = {
-        BlockHashAttestation: [
-          { name: "chainId", type: "uint256" },
-          { name: "blockNumber", type: "uint256" },
-          { name: "blockHash", type: "bytes32" },
-        ],
-      };
+      const domain = committeeDomain(DEST, await oracle.getAddress());
+      const types = COMMITTEE_ATTESTATION_TYPES;
       await oracle.attest(SOURCE, 150n, u.blockHash, [
         await member.signTypedData(domain, types, {
           chainId: SOURCE,

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Signature, type Signer } from "ethers";
+import { COMMITTEE_ATTESTATION_TYPES, committeeDomain } from "../../src/bridge/public-values.ts";
 import { randomHex } from "./support.ts";
 
 const { ethers, networkHelpers } = await network.connect();
@@ -8,14 +9,6 @@ const { chainId: HERE } = await ethers.provider.getNetwork();
 const SOURCE = 5n;
 const HISTORY = "0x0000F90827F1C53a10cb7A02335B175320002935";
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-const TYPES = {
-  BlockHashAttestation: [
-    { name: "chainId", type: "uint256" },
-    { name: "blockNumber", type: "uint256" },
-    { name: "blockHash", type: "bytes32" },
-  ],
-};
 
 describe("CommitteeBlockHashOracle", () => {
   async function deployCommittee() {
@@ -30,15 +23,11 @@ describe("CommitteeBlockHashOracle", () => {
     ]);
     const address = await oracle.getAddress();
     const sign = (who: Signer, blockNumber: bigint, blockHash: string, verifyingContract = address) =>
-      who.signTypedData(
-        { name: "zkmips CommitteeBlockHashOracle", version: "1", chainId: HERE, verifyingContract },
-        TYPES,
-        {
-          chainId: SOURCE,
-          blockNumber,
-          blockHash,
-        },
-      );
+      who.signTypedData(committeeDomain(HERE, verifyingContract), COMMITTEE_ATTESTATION_TYPES, {
+        chainId: SOURCE,
+        blockNumber,
+        blockHash,
+      });
     return { owner, members, outsider, oracle, sign };
   }
 
