@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
+import fc from "fast-check";
 import { concat, getAddress, keccak256, type Signer } from "ethers";
 import {
   COMMITTEE_ATTESTATION_TYPES,
@@ -13,7 +14,7 @@ import {
   messagesProof,
   messagesRoot,
 } from "../../src/bridge/public-values.ts";
-import { gasOf, proofBytes, publicValuesDigest, randomHex, randomVKey } from "./support.ts";
+import { gasOf, proofBytes, publicValuesDigest, randomHex, randomVKey, revertData } from "./support.ts";
 
 const { ethers, networkHelpers } = await network.connect();
 const { chainId: DEST } = await ethers.provider.getNetwork();
@@ -334,6 +335,31 @@ describe("StateInbox", () => {
       await expect(inbox.submit(dirty, "0x"))
         .to.be.revertedWithCustomError(inbox, "MalformedPublicValues")
         .withArgs(3);
+    });
+
+    it("answers random public values only with custom errors (never a panic)", async () => {
+      const { inbox, source } = await load(deployInbox);
+      const valid = encodeStatePublicValues(source.update(150n, randomHex(32)));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 500 }),
+            // Valid layout with one random word: reaches the later checks.
+            fc
+              .tuple(fc.integer({ min: 0, max: 11 }), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+              .map(([w, b]) => {
+                const pv = Uint8Array.from(valid);
+                pv.set(b, 32 * w);
+                return pv;
+              }),
+          ),
+          async (pv) => {
+            const data = await revertData(inbox.submit(pv, "0x"));
+            expect(inbox.interface.parseError(data), `revert data ${data}`).to.not.equal(null);
+          },
+        ),
+        { numRuns: 80 },
+      );
     });
 
     it("rejects an update whose proof the verifier rejects", async () => {

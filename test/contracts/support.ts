@@ -40,3 +40,15 @@ export async function gasOf(tx: { wait(): Promise<{ gasUsed: bigint } | null> })
   if (receipt === null) throw new Error("transaction was not mined");
   return receipt.gasUsed;
 }
+
+/** Awaits a call that must revert and returns its raw revert data ("0x" when none). */
+export async function revertData(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (e) {
+    const data = (e as { data?: unknown }).data;
+    if (typeof data === "string") return data;
+    throw new Error(`call failed without revert data: ${(e as Error).message}`);
+  }
+  throw new Error("call did not revert");
+}

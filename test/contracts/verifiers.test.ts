@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { concat, keccak256 } from "ethers";
-import { SCALAR_FIELD, flipByte, proofBytes, publicValuesDigest, randomHex, randomVKey } from "./support.ts";
+import fc from "fast-check";
+import { concat, hexlify, keccak256 } from "ethers";
+import {
+  SCALAR_FIELD,
+  flipByte,
+  proofBytes,
+  publicValuesDigest,
+  randomHex,
+  randomVKey,
+  revertData,
+} from "./support.ts";
 
 const { ethers, networkHelpers } = await network.connect();
 
@@ -229,6 +238,28 @@ describe("MipsVerifierGateway", () => {
     await expect(gateway.addRoute(other.address))
       .to.be.revertedWithCustomError(gateway, "VerifierNotAContract")
       .withArgs(other.address);
+  });
+
+  it("answers random proof bytes only with its own or the verifier's custom errors", async () => {
+    const { gateway, wrapper, vkey, publicValues } = await networkHelpers.loadFixture(withRoute);
+    const allowed = new Set(["ProofTooShort", "RouteNotFound", "InvalidProofLength", "InvalidProof"]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ minLength: 260, maxLength: 260 })),
+        fc.boolean(),
+        async (bytes, withSelector) => {
+          const p =
+            withSelector && bytes.length >= 4
+              ? SELECTOR + hexlify(bytes.subarray(4)).slice(2)
+              : hexlify(bytes);
+          const data = await revertData(gateway.verifyProof(vkey, publicValues, p));
+          const parsed = gateway.interface.parseError(data) ?? wrapper.interface.parseError(data);
+          expect(parsed, `revert data ${data}`).to.not.equal(null);
+          expect(allowed.has(parsed?.name ?? "")).to.equal(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it("rejects a route to a contract without VERIFIER_SELECTOR()", async () => {
