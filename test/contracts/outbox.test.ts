@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { toBeHex, zeroPadValue } from "ethers";
+import { decodeRlp, toBeHex, zeroPadValue } from "ethers";
+import { verifyMptProof } from "./mpt.ts";
 import {
   OUTBOX_ACCUMULATOR_SLOT,
   OUTBOX_COUNT_SLOT,
@@ -72,7 +73,38 @@ describe("MessageOutbox", () => {
     };
     expect(BigInt(proof.storageProof[0].value)).to.equal(BigInt(await outbox.accumulator()));
     expect(BigInt(proof.storageProof[1].value)).to.equal(2n);
-    expect(proof.storageProof[0].proof.length).to.be.greaterThan(0);
+  });
+
+  it("has both slots provable from the block's state root, as the storage-proof guest checks", async () => {
+    const { outbox, address } = await networkHelpers.loadFixture(deployOutbox);
+    await outbox.sendMessage(DEST, address, "0xabcd");
+    await outbox.sendMessage(DEST, address, randomHex(100));
+    const block = await ethers.provider.send("eth_getBlockByNumber", ["latest", false]);
+    const keys = [
+      zeroPadValue(toBeHex(OUTBOX_ACCUMULATOR_SLOT), 32),
+      zeroPadValue(toBeHex(OUTBOX_COUNT_SLOT), 32),
+    ];
+    const p = (await ethers.provider.send("eth_getProof", [address, keys, block.number])) as {
+      accountProof: string[];
+      storageHash: string;
+      storageProof: { key: string; value: string; proof: string[] }[];
+    };
+    const account = verifyMptProof(block.stateRoot, address, p.accountProof);
+    if (account === null) throw new Error("outbox account absent from the state trie");
+    const [, , storageRoot] = decodeRlp(account) as string[];
+    expect(storageRoot).to.equal(p.storageHash);
+    const acc = verifyMptProof(storageRoot, keys[0], p.storageProof[0].proof);
+    const count = verifyMptProof(storageRoot, keys[1], p.storageProof[1].proof);
+    expect(acc === null ? 0n : BigInt(decodeRlp(acc) as string)).to.equal(BigInt(await outbox.accumulator()));
+    expect(count === null ? 0n : BigInt(decodeRlp(count) as string)).to.equal(2n);
+    // A different slot is provably empty, and a tampered node breaks the proof.
+    const other = zeroPadValue(toBeHex(2), 32);
+    const p2 = (await ethers.provider.send("eth_getProof", [address, [other], block.number])) as typeof p;
+    expect(verifyMptProof(storageRoot, other, p2.storageProof[0].proof)).to.equal(null);
+    const bad = [...p.storageProof[0].proof];
+    bad[bad.length - 1] =
+      bad[bad.length - 1].slice(0, -2) + (bad[bad.length - 1].endsWith("00") ? "01" : "00");
+    expect(() => verifyMptProof(storageRoot, keys[0], bad)).to.throw(/hash/);
   });
 
   it("rejects destination chain 0, target address(0) and oversized payloads", async () => {
