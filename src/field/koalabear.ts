@@ -1,9 +1,9 @@
 /**
  * KoalaBear prime field, p = 2^31 - 2^24 + 1 = 0x7F000001, on plain JS numbers in [0, p).
  *
- * A product of two elements is < 2^62 and does not fit a double's 53-bit mantissa, so
- * `mul` splits one factor into 16-bit halves: a*bh < 2^46 and (a*bh mod p)*2^16 + a*bl < 2^48,
- * both exact; each reduction uses a floating quotient estimate corrected by one step.
+ * A product of two elements is < 2^62 and does not fit a double's 53-bit mantissa: `mul`
+ * takes the quotient from the (inexact) float product and the remainder from exact 32-bit
+ * integer arithmetic (see there). Hot loops use the WASM kernels in `wasm.ts`.
  * Two-adicity 24 (p - 1 = 2^24 * 127); 3 generates the multiplicative group.
  */
 
@@ -34,14 +34,14 @@ export function neg(a: number): number {
   return a === 0 ? 0 : P - a;
 }
 
+/**
+ * a*b mod p. The float quotient estimate q = floor(a*b/p) is off by at most one, and only
+ * when a*b/p is within 2^-20 of an integer, so a*b - q*p lies in (-2^12, p + 2^12): its low
+ * 32 bits, computed exactly with Math.imul, read as a signed int32 give it exactly.
+ */
 export function mul(a: number, b: number): number {
-  const bh = b >>> 16;
-  const bl = b & 0xffff;
-  let t = a * bh;
-  t -= Math.floor(t * INV_P) * P;
-  // t is now in (-p, 2p); the sum below stays < 2^49 either way.
-  let r = t * 65536 + a * bl;
-  r -= Math.floor(r * INV_P) * P;
+  const q = Math.floor(a * b * INV_P);
+  let r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
   if (r < 0) r += P;
   else if (r >= P) r -= P;
   return r;

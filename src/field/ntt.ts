@@ -6,7 +6,8 @@
  *   over the coset shift*H' (|H'| = n * 2^logBlowup) in BIT-REVERSED order: index i holds the
  *   value at shift * w'^bitrev(i). In that order x and -x are neighbours and every
  *   folding coset of FRI is a run of consecutive indices.
- * The multiplication is inlined in the butterflies (same split as `koalabear.mul`).
+ * The multiplication is inlined in the butterflies (same method as `koalabear.mul`). This is
+ * the plain reference; `wasm.ts` has the fast path used by the prover.
  */
 import { P, mul, pow, inv, rootOfUnity } from "./koalabear.ts";
 
@@ -68,10 +69,8 @@ function ditFromBitrev(a: Uint32Array, tw: Uint32Array): void {
         const u = a[i0];
         const b = a[i1];
         // v = b * w mod p (see koalabear.mul)
-        let t = b * (w >>> 16);
-        t -= Math.floor(t * INV_P) * P;
-        let v = t * 65536 + b * (w & 0xffff);
-        v -= Math.floor(v * INV_P) * P;
+        const q = Math.floor(b * w * INV_P);
+        let v = (Math.imul(b, w) - Math.imul(q, P)) | 0;
         if (v < 0) v += P;
         else if (v >= P) v -= P;
         const s = u + v;
@@ -99,10 +98,8 @@ function difToBitrev(a: Uint32Array, tw: Uint32Array): void {
         a[i0] = s >= P ? s - P : s;
         let d = u - b;
         if (d < 0) d += P;
-        let t = d * (w >>> 16);
-        t -= Math.floor(t * INV_P) * P;
-        let v = t * 65536 + d * (w & 0xffff);
-        v -= Math.floor(v * INV_P) * P;
+        const q = Math.floor(d * w * INV_P);
+        let v = (Math.imul(d, w) - Math.imul(q, P)) | 0;
         if (v < 0) v += P;
         else if (v >= P) v -= P;
         a[i1] = v;

@@ -18,13 +18,7 @@ import {
   getExt,
 } from "../field/ext4.ts";
 import { P, add, inv, mul, pow, rootOfUnity, sub } from "../field/koalabear.ts";
-import {
-  bitReversePermute,
-  coeffsToCosetBitrev,
-  cosetIdft,
-  cosetLdeBitrev,
-  reverseBits,
-} from "../field/ntt.ts";
+import { bitReversePermute, cosetIdft, reverseBits } from "../field/ntt.ts";
 import {
   type MatrixData,
   type MerkleTree,
@@ -38,6 +32,8 @@ import { type AirDefinition, LOGUP_ALPHA, LOGUP_BETA, NUM_CHALLENGES, type Table
 import { compileRowProgram } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldCoset } from "./fri.ts";
+import { combineDeep, invDifferences } from "./deep.ts";
+import { wasmCoeffsToCosetBitrev, wasmCosetLdeBitrev, wasmIdft, wasmReduceRows } from "../field/wasm.ts";
 import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
 import { type QueryProof, type StarkProof, type TableOpenings, encodeProof } from "./proof.ts";
 import { absorbStatement } from "./statement.ts";
@@ -73,7 +69,7 @@ export function ldeColumns(columns: readonly Uint32Array[], logBlowup: number): 
   const size = columns[0].length << logBlowup;
   const out = new Uint32Array(size * w);
   columns.forEach((c, j) => {
-    const lde = cosetLdeBitrev(c, logBlowup, SHIFT);
+    const lde = wasmCosetLdeBitrev(c, logBlowup, SHIFT);
     for (let i = 0; i < size; i++) out[i * w + j] = lde[i];
   });
   return out;
@@ -385,17 +381,28 @@ function computeQuotient(
   const coeffsOut: Uint32Array[] = [];
   for (let k = 0; k < 4; k++) {
     bitReversePermute(comps[k]);
-    const coeffs = cosetIdft(comps[k], SHIFT);
+    const coeffs = wasmIdft(comps[k]);
+    unshift(coeffs, SHIFT);
     for (let j = 0; j < D; j++) {
       const chunk = coeffs.slice(j * n, (j + 1) * n);
       coeffsOut[4 * j + k] = chunk;
-      const ev = coeffsToCosetBitrev(chunk, w.logN + o.logBlowup, SHIFT);
+      const ev = wasmCoeffsToCosetBitrev(chunk, w.logN + o.logBlowup, SHIFT);
       const c = 4 * j + k;
       for (let i = 0; i < ldeSize; i++) lde[i * width + c] = ev[i];
     }
   }
   w.quotLde = lde;
   w.quotCoeffs = coeffsOut;
+}
+
+/** c_i *= shift^-i: coefficients over the coset shift*H from those of the subgroup. */
+function unshift(c: Uint32Array, shift: number): void {
+  const sInv = inv(shift);
+  let s = 1;
+  for (let i = 0; i < c.length; i++) {
+    c[i] = mul(c[i], s);
+    s = mul(s, sInv);
+  }
 }
 
 function invertInPlace(a: Uint32Array): void {
@@ -436,57 +443,10 @@ function evalCoeffs(polys: readonly Uint32Array[], z: Ext): Ext[] {
   });
 }
 
-/** acc[i] += alphaOff * (R(x_i) - Rz) / (x_i - z) with R(x_i) = sum_c alpha^c M[i][c]. */
-function accumulateDeep(
-  acc: Uint32Array,
-  m: Uint32Array,
-  width: number,
-  alphaPows: Uint32Array,
-  alphaOff: Ext,
-  rz: Ext,
-  invDen: Uint32Array,
-): void {
-  const size = acc.length / 4;
-  for (let i = 0; i < size; i++) {
-    let a0 = 0,
-      a1 = 0,
-      a2 = 0,
-      a3 = 0;
-    const rowOff = i * width;
-    for (let c = 0; c < width; c++) {
-      const f = m[rowOff + c];
-      if (f === 0) continue;
-      a0 = add(a0, mul(f, alphaPows[4 * c]));
-      a1 = add(a1, mul(f, alphaPows[4 * c + 1]));
-      a2 = add(a2, mul(f, alphaPows[4 * c + 2]));
-      a3 = add(a3, mul(f, alphaPows[4 * c + 3]));
-    }
-    const diff: Ext = [sub(a0, rz[0]), sub(a1, rz[1]), sub(a2, rz[2]), sub(a3, rz[3])];
-    const term = emul(emul(diff, getExt(invDen, i)), alphaOff);
-    acc[4 * i] = add(acc[4 * i], term[0]);
-    acc[4 * i + 1] = add(acc[4 * i + 1], term[1]);
-    acc[4 * i + 2] = add(acc[4 * i + 2], term[2]);
-    acc[4 * i + 3] = add(acc[4 * i + 3], term[3]);
-  }
-}
-
 function reduceOpenings(vals: readonly Ext[], alphaPows: Uint32Array): Ext {
   let acc: Ext = EXT_ZERO;
   vals.forEach((v, c) => (acc = eadd(acc, emul(v, getExt(alphaPows, c)))));
   return acc;
-}
-
-/** 1/(x - z) over the bit-reversed LDE domain of size 2^logSize. */
-function invDenominators(logSize: number, z: Ext): Uint32Array {
-  const xs = domainPoints(logSize, SHIFT);
-  const d = new Uint32Array(4 * xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    d[4 * i] = sub(xs[i], z[0]);
-    d[4 * i + 1] = sub(0, z[1]);
-    d[4 * i + 2] = sub(0, z[2]);
-    d[4 * i + 3] = sub(0, z[3]);
-  }
-  return ebatchInverseFlat(d);
 }
 
 export interface ProveResult {
@@ -625,47 +585,55 @@ export async function prove(
 
   const alphaF = tr.challengeExt();
   const sched = friSchedule(logHeights, o);
-  const maxWidth = Math.max(
-    ...work.map((w) =>
-      Math.max(w.def.preWidth, w.def.mainWidth, 4 * w.def.auxWidth, 4 * w.def.quotientChunks),
-    ),
-  );
-  const alphaPows = extPows(alphaF, maxWidth);
   const ro = new Map<number, Uint32Array>();
   const offs = new Map<number, Ext>();
-  const zetaDen = new Map<number, Uint32Array>();
+  const xsByLog = new Map<number, Uint32Array>();
+  const invZByLog = new Map<number, Uint32Array>();
   for (const w of work) {
+    const t = w.def;
     const logL = w.logN + o.logBlowup;
+    const size = 1 << logL;
     if (!ro.has(logL)) {
-      ro.set(logL, new Uint32Array(4 << logL));
+      ro.set(logL, new Uint32Array(4 * size));
       offs.set(logL, fromBase(1));
-      zetaDen.set(logL, invDenominators(logL, zeta));
+      xsByLog.set(logL, domainPoints(logL, SHIFT));
+      invZByLog.set(logL, invDifferences(xsByLog.get(logL)!, zeta, fromBase(1)));
     }
-    const acc = ro.get(logL)!;
-    const nextDen = invDenominators(logL, escale(zeta, rootOfUnity(w.logN)));
-    const op = openings[w.def.index];
-    const mats: [Uint32Array, number, Ext[][]][] = [
-      [w.preLde, w.def.preWidth, [...op.pre]],
-      [w.mainLde, w.def.mainWidth, [...op.main]],
-      [w.auxLde, 4 * w.def.auxWidth, [...op.aux]],
-      [w.quotLde, 4 * w.def.quotientChunks, [op.quot]],
-    ];
-    for (const [m, width, points] of mats) {
+    const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
+    const Q = 4 * t.quotientChunks;
+    const alphaPows = extPows(alphaF, Math.max(W, Q));
+    const rT = new Uint32Array(4 * size);
+    let c = 0;
+    for (const [m, width] of [
+      [w.preLde, t.preWidth],
+      [w.mainLde, t.mainWidth],
+      [w.auxLde, 4 * t.auxWidth],
+    ] as const) {
       if (width === 0) continue;
-      points.forEach((vals, k) => {
-        const off = offs.get(logL)!;
-        accumulateDeep(
-          acc,
-          m,
-          width,
-          alphaPows,
-          off,
-          reduceOpenings(vals, alphaPows),
-          k === 0 ? zetaDen.get(logL)! : nextDen,
-        );
-        offs.set(logL, emul(off, epow(alphaF, width)));
-      });
+      wasmReduceRows(m, size, width, alphaPows.subarray(4 * c, 4 * (c + width)), rT, c > 0);
+      c += width;
     }
+    const rQ = new Uint32Array(4 * size);
+    wasmReduceRows(w.quotLde, size, Q, alphaPows.subarray(0, 4 * Q), rQ, false);
+    const op = openings[t.index];
+    const trAt = (k: 0 | 1): Ext => reduceOpenings([...op.pre[k], ...op.main[k], ...op.aux[k]], alphaPows);
+    const aW = epow(alphaF, W);
+    const zNext = escale(zeta, rootOfUnity(w.logN));
+    const invZn = invDifferences(xsByLog.get(logL)!, zNext, aW);
+    const off = offs.get(logL)!;
+    combineDeep(
+      ro.get(logL)!,
+      rT,
+      rQ,
+      trAt(0),
+      reduceOpenings(op.quot, alphaPows),
+      trAt(1),
+      epow(alphaF, 2 * W),
+      invZByLog.get(logL)!,
+      invZn,
+      off,
+    );
+    offs.set(logL, emul(off, epow(alphaF, 2 * W + Q)));
   }
   phase("deep-quotient");
 

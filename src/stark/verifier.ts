@@ -181,7 +181,7 @@ function verifyDecoded(
 
   const maxWidth = Math.max(
     1,
-    ...air.tables.map((t) => Math.max(t.preWidth, t.mainWidth, 4 * t.auxWidth, 4 * t.quotientChunks)),
+    ...air.tables.map((t) => Math.max(t.preWidth + t.mainWidth + 4 * t.auxWidth, 4 * t.quotientChunks)),
   );
   const alphaPows: Ext[] = [fromBase(1)];
   for (let i = 1; i < maxWidth; i++) alphaPows.push(emul(alphaPows[i - 1], alphaF));
@@ -229,25 +229,19 @@ function verifyDecoded(
       const invZ = einv(esub(fromBase(x), zeta));
       const invZn = einv(esub(fromBase(x), zNext));
       const op = proof.openings[ti];
-      let acc = ro.get(logL) ?? EXT_ZERO;
-      let off = offs.get(logL) ?? fromBase(1);
-      const mats: [Uint32Array, Ext[][]][] = [
-        [rowsOf("pre", ti), [...op.pre]],
-        [rowsOf("main", ti), [...op.main]],
-        [rowsOf("aux", ti), [...op.aux]],
-        [rowsOf("quot", ti), [op.quot]],
-      ];
-      for (const [row, points] of mats) {
-        if (row.length === 0) continue;
-        const rx = reduce(row);
-        points.forEach((vals, k) => {
-          const term = emul(esub(rx, reduce(vals)), k === 0 ? invZ : invZn);
-          acc = eadd(acc, emul(off, term));
-          off = emul(off, epow(alphaF, row.length));
-        });
-      }
+      const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
+      const Q = 4 * t.quotientChunks;
+      const rT = reduce([...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+      const rQ = reduce(rowsOf("quot", ti));
+      const cZ = reduce([...op.pre[0], ...op.main[0], ...op.aux[0]]);
+      const cZn = reduce([...op.pre[1], ...op.main[1], ...op.aux[1]]);
+      const cQ = reduce(op.quot);
+      const atZ = eadd(esub(rT, cZ), emul(epow(alphaF, 2 * W), esub(rQ, cQ)));
+      const term = eadd(emul(atZ, invZ), emul(epow(alphaF, W), emul(esub(rT, cZn), invZn)));
+      const off = offs.get(logL) ?? fromBase(1);
+      const acc = eadd(ro.get(logL) ?? EXT_ZERO, emul(off, term));
+      offs.set(logL, emul(off, epow(alphaF, 2 * W + Q)));
       ro.set(logL, acc);
-      offs.set(logL, off);
     });
     let cur = ro.get(sched.logMax)!;
     let shift = SHIFT;

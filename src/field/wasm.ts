@@ -1,0 +1,192 @@
+/**
+ * Host side of the KoalaBear WASM kernels (src/field/wasm/assembly/koalabear.ts): one module
+ * instance per thread, twiddle tables cached in WASM memory, columns copied in and out.
+ * Same results as the plain TypeScript functions in `ntt.ts` (tested to agree).
+ */
+import { P, inv, mul, rootOfUnity } from "./koalabear.ts";
+import { KOALABEAR_WASM_BASE64 } from "./wasm/koalabear.wasm.ts";
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  readonly memory: WasmMemory;
+  dif(ptr: number, logN: number, tw: number): void;
+  dit(ptr: number, logN: number, tw: number): void;
+  bitrev(ptr: number, logN: number): void;
+  mulPointwise(ptr: number, n: number, f: number): void;
+  mulScalar(ptr: number, n: number, c: number): void;
+  reduceRows(m: number, rows: number, width: number, coef: number, out: number, accumulate: number): void;
+}
+
+/** 2^32 mod p: multiplying by it puts a value in Montgomery form. */
+const R_MOD_P = Number((1n << 32n) % BigInt(P));
+export const toMont = (x: number): number => mul(x, R_MOD_P);
+
+let ex: Exports | undefined;
+let top = 1 << 16;
+const cache = new Map<string, number>();
+let scratch = 0;
+let scratchBytes = 0;
+let coefPtr = 0;
+let coefBytes = 0;
+
+function api(): Exports {
+  if (!ex) {
+    const module = new WA.Module(Buffer.from(KOALABEAR_WASM_BASE64, "base64"));
+    ex = new WA.Instance(module, {}).exports as unknown as Exports;
+  }
+  return ex;
+}
+
+function alloc(bytes: number): number {
+  const e = api();
+  const ptr = top;
+  top += (bytes + 15) & ~15;
+  const have = e.memory.buffer.byteLength;
+  if (top > have) e.memory.grow(Math.ceil((top - have) / 65536));
+  return ptr;
+}
+
+function scratchOf(bytes: number): number {
+  if (bytes > scratchBytes) {
+    scratch = alloc(bytes);
+    scratchBytes = bytes;
+  }
+  return scratch;
+}
+
+function u32(ptr: number, len: number): Uint32Array {
+  return new Uint32Array(api().memory.buffer, ptr, len);
+}
+
+/** Cached table of Montgomery-form values f(i), i < len. */
+function table(key: string, len: number, fill: (out: Uint32Array) => void): number {
+  let ptr = cache.get(key);
+  if (ptr === undefined) {
+    const tmp = new Uint32Array(len);
+    fill(tmp);
+    for (let i = 0; i < len; i++) tmp[i] = toMont(tmp[i]);
+    ptr = alloc(4 * len);
+    u32(ptr, len).set(tmp);
+    cache.set(key, ptr);
+  }
+  return ptr;
+}
+
+function powers(out: Uint32Array, base: number, first = 1): void {
+  let x = first;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x;
+    x = mul(x, base);
+  }
+}
+
+function twiddles(logN: number, inverse: boolean): number {
+  const w = inverse ? inv(rootOfUnity(logN)) : rootOfUnity(logN);
+  return table(`tw${inverse ? "i" : ""}${logN}`, Math.max(1, 1 << (logN - 1)), (o) => powers(o, w));
+}
+
+/** Evaluations over H (natural) -> evaluations over shift*H' in bit-reversed order (as cosetLdeBitrev). */
+export function wasmCosetLdeBitrev(evals: Uint32Array, logBlowup: number, shift: number): Uint32Array {
+  const e = api();
+  const n = evals.length;
+  const logN = Math.round(Math.log2(n));
+  const logL = logN + logBlowup;
+  const size = 1 << logL;
+  const twInv = twiddles(logN, true);
+  const twFwd = twiddles(logL, false);
+  // (1/n) * shift^i folds the inverse-NTT scaling and the coset shift into one pass.
+  const factors = table(`coset${logN}:${shift}`, n, (o) => powers(o, shift, inv(n)));
+  const ptr = scratchOf(4 * size);
+  const buf = u32(ptr, size);
+  buf.set(evals);
+  buf.fill(0, n);
+  e.bitrev(ptr, logN);
+  e.dit(ptr, logN, twInv);
+  e.mulPointwise(ptr, n, factors);
+  e.dif(ptr, logL, twFwd);
+  return u32(ptr, size).slice();
+}
+
+/** Coefficients (length <= 2^logSize) -> evaluations over shift*H in bit-reversed order. */
+export function wasmCoeffsToCosetBitrev(coeffs: Uint32Array, logSize: number, shift: number): Uint32Array {
+  const e = api();
+  const size = 1 << logSize;
+  const n = coeffs.length;
+  const logN = Math.round(Math.log2(n));
+  const factors = table(`shift${logN}:${shift}`, n, (o) => powers(o, shift));
+  const ptr = scratchOf(4 * size);
+  const buf = u32(ptr, size);
+  buf.set(coeffs);
+  buf.fill(0, n);
+  e.mulPointwise(ptr, n, factors);
+  e.dif(ptr, logSize, twiddles(logSize, false));
+  return u32(ptr, size).slice();
+}
+
+/** In place: evaluations at w^i (natural) -> coefficients (natural), as ntt.idft. */
+export function wasmIdft(a: Uint32Array): Uint32Array {
+  const e = api();
+  const n = a.length;
+  const logN = Math.round(Math.log2(n));
+  const ptr = scratchOf(4 * n);
+  u32(ptr, n).set(a);
+  e.bitrev(ptr, logN);
+  e.dit(ptr, logN, twiddles(logN, true));
+  e.mulScalar(ptr, n, toMont(inv(n)));
+  a.set(u32(ptr, n));
+  return a;
+}
+
+/** In place: coefficients (natural) -> evaluations at w^i (natural), as ntt.dft. */
+export function wasmDft(a: Uint32Array): Uint32Array {
+  const e = api();
+  const n = a.length;
+  const logN = Math.round(Math.log2(n));
+  const ptr = scratchOf(4 * n);
+  u32(ptr, n).set(a);
+  e.bitrev(ptr, logN);
+  e.dit(ptr, logN, twiddles(logN, false));
+  a.set(u32(ptr, n));
+  return a;
+}
+
+/**
+ * out[i] (+)= sum_c m[i][c] * coef[c] for a row-major base matrix and extension coefficients
+ * (canonical, 4 per column); out holds 4 values per row.
+ */
+export function wasmReduceRows(
+  m: Uint32Array,
+  rows: number,
+  width: number,
+  coef: Uint32Array,
+  out: Uint32Array,
+  accumulate: boolean,
+): void {
+  const e = api();
+  if (16 * width > coefBytes) {
+    coefPtr = alloc(16 * width);
+    coefBytes = 16 * width;
+  }
+  const cm = u32(coefPtr, 4 * width);
+  for (let i = 0; i < 4 * width; i++) cm[i] = toMont(coef[i]);
+  // Process in blocks so that the scratch buffer stays moderate.
+  const block = Math.max(1, Math.min(rows, Math.floor((1 << 24) / Math.max(1, width))));
+  const mPtr = scratchOf(4 * block * width + 16 * block);
+  const oPtr = mPtr + 4 * block * width;
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const nr = Math.min(block, rows - r0);
+    u32(mPtr, nr * width).set(m.subarray(r0 * width, (r0 + nr) * width));
+    if (accumulate) u32(oPtr, 4 * nr).set(out.subarray(4 * r0, 4 * (r0 + nr)));
+    e.reduceRows(mPtr, nr, width, coefPtr, oPtr, accumulate ? 1 : 0);
+    out.set(u32(oPtr, 4 * nr), 4 * r0);
+  }
+}
