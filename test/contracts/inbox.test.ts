@@ -695,6 +695,20 @@ describe("StateInbox", () => {
       );
     });
 
+    it("announces its initial programVKey, oracle and guardian, and refuses an initial count >= 2^64", async () => {
+      const { config } = await load(deployInbox);
+      const factory = await ethers.getContractFactory("StateInbox");
+      const inbox = await factory.deploy(config);
+      const tx = inbox.deploymentTransaction();
+      if (tx === null) throw new Error("no deployment transaction");
+      await expect(tx).to.emit(inbox, "ProgramVKeyChanged").withArgs(ZERO_HASH, config.programVKey);
+      await expect(tx).to.emit(inbox, "OracleChanged").withArgs(ethers.ZeroAddress, config.oracle);
+      await expect(tx).to.emit(inbox, "GuardianChanged").withArgs(ethers.ZeroAddress, config.guardian);
+      await expect(factory.deploy({ ...config, initialCount: 1n << 64n }))
+        .to.be.revertedWithCustomError(factory, "InvalidMessageCount")
+        .withArgs(0, 1n << 64n);
+    });
+
     it("starts from a configured non-empty initial state", async () => {
       const { config } = await load(deployInbox);
       const acc = randomHex(32);
