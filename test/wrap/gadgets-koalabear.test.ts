@@ -79,44 +79,62 @@ describe("gadgets: emulated KoalaBear and its degree-4 extension", () => {
     expect(b.check(b.witness()).ok).to.equal(true);
   });
 
+  /** Forces the reduction's witness to (q + dq, rem − dq·p) (rem bits taken mod 2^31). */
+  const shiftQuotient = (dq: bigint) => {
+    const hook = (tag: string, h: bigint[]): bigint[] => {
+      if (tag === "kb.reduce.rem") {
+        hook.hits++;
+        const rem = h.reduce((s, bit, i) => s + (bit << BigInt(i)), 0n) - dq * KB_P;
+        return h.map((_, i) => ((rem & ((1n << 31n) - 1n)) >> BigInt(i)) & 1n);
+      }
+      if (tag === "kb.reduce.q") {
+        const q = h.reduce((s, bit, i) => s + (bit << BigInt(i + 1)), 0n) + hook.q0 + dq;
+        return h.map((_, i) => (q >> BigInt(i + 1)) & 1n);
+      }
+      return h;
+    };
+    hook.hits = 0;
+    hook.q0 = 0n;
+    return hook;
+  };
+
+  it("rejects remainder + p (quotient − 1) in a reduction: the rem ≤ p − 1 check fails", async () => {
+    // x = p + 1 (an unreduced sum), x^2 = p·(p + 2) + 1 (q odd): forcing q − 1 makes
+    // rem = 1 + p, which still fits 31 bits, so only the rem ≤ p − 1 check can catch it.
+    const circuit = (bb: Builder) => {
+      const f = new KoalaBear(bb);
+      const a = f.canonical(bb.privateInput(1n));
+      const x = f.add(f.constant(KB_P - 1n), f.add(a, a));
+      expect(bb.value(x.lc)).to.equal(KB_P + 1n);
+      f.reduce(f.mul(x, x));
+    };
+    const honest = build(circuit);
+    expect(honest.check(honest.witness()).ok).to.equal(true);
+    const hook = shiftQuotient(-1n);
+    hook.q0 = 1n; // q = p + 2 is odd
+    const b = build(circuit, hook);
+    expect(hook.hits).to.equal(1);
+    await expectRejected(b, "kb.reduce/bitsLeConst");
+  });
+
   const reduceCircuit = (v: bigint) => (bb: Builder) => {
     const f = new KoalaBear(bb);
     const x = f.canonical(bb.privateInput(v));
     f.reduce(f.mul(x, x));
   };
-  it("rejects remainder + p (quotient − 1) in a reduction: the rem ≤ p − 1 check fails", async () => {
-    // x = p + 1 (an unreduced sum), x^2 = p·(p + 2) + 1: forcing q − 1 makes rem = 1 + p,
-    // which still fits 31 bits, so only the rem ≤ p − 1 check can catch it.
-    const qMinus1 = tamperAt("kb.reduce.q", (q) => {
-      const qv = q.reduce((s, bit, i) => s + (bit << BigInt(i)), 0n) - 1n;
-      return q.map((_, i) => (qv >> BigInt(i)) & 1n);
-    });
-    const circuit = (bb: Builder) => {
-      const f = new KoalaBear(bb);
-      const a = f.canonical(bb.privateInput(1n));
-      const x = f.add(f.constant(KB_P - 1n), f.add(a, a));
-      f.reduce(f.mul(x, x));
-    };
-    const honest = build(circuit);
-    expect(honest.check(honest.witness()).ok).to.equal(true);
-    const b = build(circuit, qMinus1);
-    expect(qMinus1.hits).to.equal(1);
-    await expectRejected(b, "kb.reduce/bitsLeConst");
-  });
 
-  it("rejects quotient + 1 in a reduction (negative remainder does not fit 31 bits)", async () => {
-    const qPlus1 = tamperAt("kb.reduce.q", (q) => {
-      const qv = q.reduce((s, bit, i) => s + (bit << BigInt(i)), 0n) + 1n;
-      return q.map((_, i) => (qv >> BigInt(i)) & 1n);
-    });
-    await expectRejected(build(reduceCircuit(1234567n), qPlus1), "kb.reduce/num2bits31");
+  it("rejects quotient + 1 in a reduction (remainder − p is negative: no 31-bit decomposition)", async () => {
+    const hook = shiftQuotient(1n);
+    const v = 1234567n;
+    hook.q0 = ((v * v) / KB_P) & 1n;
+    await expectRejected(build(reduceCircuit(v), hook), "kb.reduce");
   });
 
   it("rejects remainder bits that are not the remainder (limbs always recompose into the value)", async () => {
-    // The known circom bug class: range-checked limbs that are never tied to the value. Here the
-    // limbs ARE the value (bit 0 is implied), so other valid-looking bits make bit 0 non-boolean.
-    const other = tamperAt("num2bits", (h) => h.map((bit, i) => (i === 3 ? 1n - bit : bit)), 1);
-    await expectRejected(build(reduceCircuit(1234567n), other), "kb.reduce/num2bits31");
+    // The known circom bug class: range-checked limbs that are never tied to the value. Here
+    // x = p·q + Σ 2^i·rem_i is one equation, so other valid-looking bits break q's bit 0.
+    const other = tamperAt("kb.reduce.rem", (h) => h.map((bit, i) => (i === 3 ? 1n - bit : bit)));
+    await expectRejected(build(reduceCircuit(1234567n), other), "kb.reduce");
   });
 
   it("canonical rejects p and 2^31 (non-canonical openings)", async () => {

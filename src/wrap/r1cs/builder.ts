@@ -309,7 +309,7 @@ export class Builder {
   }
 
   /** The value of a constant LC in any mode (symbolic LCs hold it on wire 0). */
-  private constValue(a: Lc): bigint {
+  constValue(a: Lc): bigint {
     if (this.vals) return a.v;
     return a.w.length === 0 ? 0n : (a.c[0] as bigint);
   }

@@ -35,23 +35,33 @@ export function recompose(b: Builder, bits: readonly Lc[]): Lc {
 
 /**
  * circomlib `Num2Bits(n)`: the n bits of `x`, constraining x = Σ 2^i·b_i, so x < 2^n.
- * Bit 0 is not a wire but the LC x − Σ_{i≥1} 2^i·b_i (as circom --O2 substitutes it), so the
- * recomposition costs no row: n boolean rows in all. For n ≥ 254 the decomposition can alias
- * (x + r has the same bits): use `num2bitsStrict`.
+ * One bit is not a wire but what the others leave of x (as circom --O2 substitutes it), so
+ * the recomposition costs no row: n boolean rows in all. That bit is an LC as long as x:
+ * `implied` picks which — "low" (bit 0, as circom) or "high" (bit n − 1, for carries that are
+ * discarded, so long LCs do not propagate). For n ≥ 254 the decomposition can alias (x + r
+ * has the same bits): use `num2bitsStrict`.
  */
-export function num2bits(b: Builder, x: Lc, n: number): Lc[] {
+export function num2bits(b: Builder, x: Lc, n: number, implied: "low" | "high" = "low"): Lc[] {
   if (n < 1 || n > 254) throw new RangeError(`num2bits: n must be 1..254, got ${n}`);
   return b.scope(`num2bits${n}`, () => {
-    const high = b.hints(
+    const skip = implied === "low" ? 0 : n - 1;
+    const idx = Array.from({ length: n }, (_, i) => i).filter((i) => i !== skip);
+    const wires = b.hints(
       n - 1,
       () => {
         const v = b.value(x);
-        return Array.from({ length: n - 1 }, (_, i) => (v >> BigInt(i + 1)) & 1n);
+        return idx.map((i) => (v >> BigInt(i)) & 1n);
       },
       "num2bits",
     );
-    const bit0 = b.sum([[1n, x], ...high.map((h, i) => [-(1n << BigInt(i + 1)), h] as const)]);
-    const bits = [bit0, ...high];
+    const invPow = finv(1n << BigInt(skip));
+    const implicit = b.scale(
+      b.sum([[1n, x], ...wires.map((h, k) => [-(1n << BigInt(idx[k])), h] as const)]),
+      invPow,
+    );
+    const bits: Lc[] = new Array(n);
+    bits[skip] = implicit;
+    idx.forEach((i, k) => (bits[i] = wires[k]));
     for (const bit of bits) b.assertBoolean(bit);
     return bits;
   });

@@ -7,8 +7,8 @@
  * - add: x + y ≤ A + B; mul: x·y ≤ A·B (one row). Both stay below r, so no wrap-around.
  * - sub: x + (k·p − y) with k·p ≥ B, so the result is ≥ 0 and ≤ A + k·p.
  * - An operation whose result bound would pass MAX_BOUND first reduces its larger operand.
- * - reduce: witness q < 2^qBits (qBits = bitlen(⌊B/p⌋)) and rem = x − p·q, decomposed into
- *   31 bits and checked ≤ p − 1. p·q + rem < p·2^qBits ≤ 2B + 2p < r, so the field equation
+ * - reduce: witness rem as 31 bits checked ≤ p − 1 and q < 2^qBits (qBits = bitlen(⌊B/p⌋))
+ *   with bit 0 implied by x = p·q + rem. p·q + rem < p·2^qBits ≤ 2B + 2p < r, so the field equation
  *   is an integer equation and rem = x mod p. Cost qBits + 31 + 3 rows.
  * - assertZeroMod: x = p·q with q < 2^qBits, q's bit 0 implied by x·p⁻¹ − Σ_{i≥1} 2^i q_i
  *   (p·q < r as above). Cost qBits rows — cheaper than reducing both sides of an equality.
@@ -18,7 +18,7 @@
 import { ZkmipsError } from "../../../errors.ts";
 import type { Builder, Lc } from "../builder.ts";
 import { finv } from "../field.ts";
-import { assertBitsLeConst, num2bits, recompose } from "./bits.ts";
+import { assertBitsLeConst, num2bits, witnessBits } from "./bits.ts";
 
 export const KB_P = 0x7f000001n;
 export const MAX_BOUND = 1n << 250n;
@@ -122,18 +122,25 @@ export class KoalaBear {
     this.reductions++;
     return b.scope("kb.reduce", () => {
       const qBits = bitlen(x.bound / KB_P);
-      const q = b.hints(
-        qBits,
+      // rem: 31 wire bits (its LC stays 31 terms long whatever x is); q's bit 0 is implied by
+      // q = (x − rem)·p⁻¹, so the long LC of x only appears in q0's boolean row.
+      const { bits: remBits, value: rem } = witnessBits(b, 31, () => b.value(x.lc) % KB_P, "kb.reduce.rem");
+      assertBitsLeConst(b, remBits, KB_P - 1n);
+      const qHigh = b.hints(
+        qBits - 1,
         () => {
           const v = b.value(x.lc) / KB_P;
-          return Array.from({ length: qBits }, (_, i) => (v >> BigInt(i)) & 1n);
+          return Array.from({ length: qBits - 1 }, (_, i) => (v >> BigInt(i + 1)) & 1n);
         },
         "kb.reduce.q",
       );
-      q.forEach((bit) => b.assertBoolean(bit));
-      const rem = b.sub(x.lc, b.scale(recompose(b, q), KB_P));
-      const remBits = num2bits(b, rem, 31);
-      assertBitsLeConst(b, remBits, KB_P - 1n);
+      qHigh.forEach((bit) => b.assertBoolean(bit));
+      const q0 = b.sum([
+        [P_INV_R, x.lc],
+        [-P_INV_R, rem],
+        ...qHigh.map((h, i) => [-(1n << BigInt(i + 1)), h] as const),
+      ]);
+      b.assertBoolean(q0);
       return { lc: rem, bound: KB_P - 1n };
     });
   }
