@@ -365,28 +365,35 @@ describe("MipsMockVerifier", () => {
 
 describe("ProvenFibonacci (example application)", () => {
   const le32 = (v: number) => Buffer.from(Uint32Array.of(v).buffer).toString("hex");
-  const pv = (n: number, f: number) => "0x" + le32(n) + le32(f);
+  const le64 = (v: bigint) => Buffer.from(BigUint64Array.of(v).buffer).toString("hex");
+  /** What guests/fibonacci writes to fd 3: n (u32 LE) || fib(n) mod 2^64 (u64 LE). */
+  const pv = (n: number, f: bigint) => "0x" + le32(n) + le64(f);
 
   it("records a result proven through the mock verifier (mock mode)", async () => {
     const mock = await ethers.deployContract("MipsMockVerifier");
     const vkey = randomVKey();
     const app = await ethers.deployContract("ProvenFibonacci", [await mock.getAddress(), vkey]);
     const [signer] = await ethers.getSigners();
-    await expect(app.submit(pv(46, 1836311903), "0x"))
+    // fib(93) = 12200160415121876738 is the largest Fibonacci number below 2^64.
+    await expect(app.submit(pv(93, 12200160415121876738n), "0x"))
       .to.emit(app, "FibonacciProven")
-      .withArgs(46, 1836311903, signer.address);
-    expect(await app.fibonacci(46)).to.equal(1836311903n);
-    expect(await app.isProven(46)).to.equal(true);
-    expect(await app.isProven(47)).to.equal(false);
+      .withArgs(93, 12200160415121876738n, signer.address);
+    expect(await app.fibonacci(93)).to.equal(12200160415121876738n);
+    expect(await app.isProven(93)).to.equal(true);
+    expect(await app.isProven(94)).to.equal(false);
+    await app.submit(pv(0x01020304, 0x0a0b0c0d0e0f1011n), "0x");
+    expect(await app.fibonacci(0x01020304)).to.equal(0x0a0b0c0d0e0f1011n);
   });
 
   it("rejects public values of the wrong length and proofs the verifier rejects", async () => {
     const mock = await ethers.deployContract("MipsMockVerifier");
     const app = await ethers.deployContract("ProvenFibonacci", [await mock.getAddress(), randomVKey()]);
-    await expect(app.submit("0x" + le32(5), "0x"))
-      .to.be.revertedWithCustomError(app, "InvalidPublicValuesLength")
-      .withArgs(4);
-    await expect(app.submit(pv(5, 5), "0x01"))
+    for (const bad of ["0x" + le32(5), pv(5, 5n) + "00", "0x" + le32(5) + le32(5)]) {
+      await expect(app.submit(bad, "0x"))
+        .to.be.revertedWithCustomError(app, "InvalidPublicValuesLength")
+        .withArgs((bad.length - 2) / 2);
+    }
+    await expect(app.submit(pv(5, 5n), "0x01"))
       .to.be.revertedWithCustomError(mock, "MockProofNotEmpty")
       .withArgs(1);
   });
@@ -399,12 +406,12 @@ describe("ProvenFibonacci (example application)", () => {
     await gateway.addRoute(await wrapper.getAddress());
     const vkey = randomVKey();
     const words = Array.from({ length: 8 }, () => randomHex(32));
-    const values = pv(10, 55);
+    const values = pv(10, 55n);
     await stub.setExpected(keccak256(concat(words)), vkey, publicValuesDigest(values));
     const app = await ethers.deployContract("ProvenFibonacci", [await gateway.getAddress(), vkey]);
     await app.submit(values, proofBytes(SELECTOR, words));
     expect(await app.fibonacci(10)).to.equal(55n);
-    await expect(app.submit(pv(10, 56), proofBytes(SELECTOR, words))).to.be.revertedWithCustomError(
+    await expect(app.submit(pv(10, 56n), proofBytes(SELECTOR, words))).to.be.revertedWithCustomError(
       wrapper,
       "InvalidProof",
     );
