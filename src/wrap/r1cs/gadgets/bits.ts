@@ -140,7 +140,9 @@ export function isZeroLc(b: Builder, x: Lc): Lc {
  */
 export function num2bitsStrict(b: Builder, x: Lc): Lc[] {
   return b.scope("num2bitsStrict", () => {
-    const bits = num2bits(b, x, 254);
+    // The implied bit is the top one: callers use the low bits (windows, indices), which
+    // then stay single wires.
+    const bits = num2bits(b, x, 254, "high");
     assertBitsLeConst(b, bits, R - 1n);
     return bits;
   });
