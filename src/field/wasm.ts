@@ -24,6 +24,43 @@ interface Exports {
   mulPointwise(ptr: number, n: number, f: number): void;
   mulScalar(ptr: number, n: number, c: number): void;
   reduceRows(m: number, rows: number, width: number, coef: number, out: number, accumulate: number): void;
+  vToMont(o: number, n: number): void;
+  vFromMont(o: number, n: number): void;
+  vFill(o: number, v: number, n: number): void;
+  vAdd(o: number, a: number, b: number, n: number): void;
+  vSub(o: number, a: number, b: number, n: number): void;
+  vNeg(o: number, a: number, n: number): void;
+  vMul(o: number, a: number, b: number, n: number): void;
+  vLift(o: number, a: number, n: number): void;
+  eMulB(o: number, a: number, b: number, n: number): void;
+  eMul(o: number, a: number, b: number, n: number): void;
+  vFirstNonzero(a: number, n: number, stride: number): number;
+  eAxpyB(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
+  eAxpyE(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
+}
+
+export type FieldKernels = Exports;
+
+/** The raw kernels (vector ops over Montgomery-form values) for the constraint evaluator. */
+export function fieldKernels(): FieldKernels {
+  return api();
+}
+
+let arena = 0;
+let arenaBytes = 0;
+
+/** A reusable region of at least `bytes` bytes (its content is not preserved across calls). */
+export function wasmArena(bytes: number): number {
+  if (bytes > arenaBytes) {
+    arena = alloc(bytes);
+    arenaBytes = bytes;
+  }
+  return arena;
+}
+
+/** A fresh view of WASM memory (views are invalidated when memory grows). */
+export function wasmU32(ptr: number, len: number): Uint32Array {
+  return u32(ptr, len);
 }
 
 /** 2^32 mod p: multiplying by it puts a value in Montgomery form. */

@@ -51,7 +51,35 @@ const sub = (a: number, b: number): number => {
   return s < 0 ? s + P : s;
 };
 
+/**
+ * Expressions per generated function: V8 stops optimizing very large functions, so long
+ * constraint lists are split into chunks (each recomputes the shared nodes it needs).
+ */
+const CHUNK = 12;
+
 export function compileRowProgram(exprs: readonly Expr[], mode: Mode): Compiled {
+  const parts: Compiled[] = [];
+  for (let k = 0; k < exprs.length; k += CHUNK) {
+    parts.push(compileChunk(exprs.slice(k, k + CHUNK), mode, k, exprs.length));
+  }
+  if (parts.length === 1) return parts[0];
+  if (mode === "check") {
+    return (inp, start, end, ap, out) => {
+      let best = -1;
+      for (const f of parts) {
+        const r = f(inp, start, end, ap, out);
+        if (r >= 0 && (best < 0 || r < best)) best = r;
+      }
+      return best;
+    };
+  }
+  return (inp, start, end, ap, out) => {
+    for (const f of parts) f(inp, start, end, ap, out);
+    return -1;
+  };
+}
+
+function compileChunk(exprs: readonly Expr[], mode: Mode, offset: number, total: number): Compiled {
   const order = topoOrder(exprs);
   const lines: string[] = [];
   const isExt = new Map<number, boolean>();
@@ -138,14 +166,18 @@ export function compileRowProgram(exprs: readonly Expr[], mode: Mode): Compiled 
   }
   const body: string[] = [];
   if (mode === "combine") {
-    body.push("let a0 = 0, a1 = 0, a2 = 0, a3 = 0;");
+    body.push(
+      offset === 0
+        ? "let a0 = 0, a1 = 0, a2 = 0, a3 = 0;"
+        : "let a0 = out[4 * i], a1 = out[4 * i + 1], a2 = out[4 * i + 2], a3 = out[4 * i + 3];",
+    );
     exprs.forEach((e, k) => {
       if (!e.isExt) {
-        for (let j = 0; j < 4; j++) body.push(`a${j} = ad(a${j}, m(${v(e)}, ap[${4 * k + j}]));`);
+        for (let j = 0; j < 4; j++) body.push(`a${j} = ad(a${j}, m(${v(e)}, ap[${4 * (k + offset) + j}]));`);
       } else {
         const parts = extMulParts(
           (j) => v(e, j),
-          (j) => `ap[${4 * k + j}]`,
+          (j) => `ap[${4 * (k + offset) + j}]`,
         );
         for (let j = 0; j < 4; j++) body.push(`a${j} = ad(a${j}, ${parts[j]});`);
       }
@@ -154,12 +186,12 @@ export function compileRowProgram(exprs: readonly Expr[], mode: Mode): Compiled 
   } else if (mode === "check") {
     exprs.forEach((e, k) => {
       const cond = e.isExt ? [0, 1, 2, 3].map((j) => `${v(e, j)} !== 0`).join(" || ") : `${v(e)} !== 0`;
-      body.push(`if (${cond}) return i * ${exprs.length} + ${k};`);
+      body.push(`if (${cond}) return i * ${total} + ${k + offset};`);
     });
   } else {
     exprs.forEach((e, k) => {
       if (e.isExt) throw new Error("compile: values mode takes base-field expressions only");
-      body.push(`out[i * ${exprs.length} + ${k}] = ${v(e)};`);
+      body.push(`out[i * ${total} + ${k + offset}] = ${v(e)};`);
     });
   }
   const src = `

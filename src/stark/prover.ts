@@ -28,8 +28,10 @@ import {
 } from "../hash/merkle.ts";
 import { hashRows } from "../hash/sponge.ts";
 import { Transcript } from "../hash/transcript.ts";
+import type { Expr } from "./expr.ts";
 import { type AirDefinition, LOGUP_ALPHA, LOGUP_BETA, NUM_CHALLENGES, type TableDef } from "./air.ts";
-import { compileRowProgram } from "./compile.ts";
+import { BlockEvaluator } from "./evaluator.ts";
+import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldCoset } from "./fri.ts";
 import { combineDeep, invDifferences } from "./deep.ts";
@@ -181,7 +183,7 @@ function buildAux(
   const t = w.def;
   const n = 1 << w.logN;
   const exprs = t.interactions.flatMap((it) => [it.multiplicity, ...it.values]);
-  const prog = compileRowProgram(exprs, "values");
+  const prog = evaluatorFor(exprs, "values");
   const sel = traceSelectors(n);
   const vals = new Uint32Array(n * exprs.length);
   prog(
@@ -255,6 +257,13 @@ function buildAux(
   return { cols, sum: phi };
 }
 
+type RowProgram = (inp: EvalInputs, start: number, end: number, ap: Uint32Array, out: Uint32Array) => number;
+
+function evaluatorFor(exprs: readonly Expr[], mode: Mode): RowProgram {
+  const ev = new BlockEvaluator(exprs);
+  return (inp, start, end, ap, out) => ev.run(inp, start, end, mode, ap, out);
+}
+
 function rowMajor(columns: readonly Uint32Array[], n: number): Uint32Array {
   const w = columns.length;
   const out = new Uint32Array(n * w);
@@ -268,7 +277,7 @@ function selfCheck(w: TableWork, pubs: readonly number[], chal: Uint32Array, cum
   const t = w.def;
   const n = 1 << w.logN;
   const sel = traceSelectors(n);
-  const prog = compileRowProgram(t.constraints, "check");
+  const prog = evaluatorFor(t.constraints, "check");
   const bad = prog(
     {
       pre: rowMajor(w.pre, n),
@@ -348,7 +357,7 @@ function computeQuotient(
     last[i] = mul(mul(zh[i], dLast[i]), cLast);
     trans[i] = sub(1, last[i]);
   }
-  const prog = compileRowProgram(t.constraints, "combine");
+  const prog = evaluatorFor(t.constraints, "combine");
   const acc = new Uint32Array(4 * qn);
   prog(
     {

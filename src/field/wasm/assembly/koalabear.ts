@@ -136,3 +136,139 @@ export function reduceRows(m: usize, rows: u32, width: u32, coef: usize, out: us
     store<u32>(op, <u32>(s3 % P), 12);
   }
 }
+
+// ---- Element-wise vector kernels over Montgomery-form values (constraint evaluation) ----
+// Base vectors hold n values; extension vectors hold 4n values (coefficients interleaved).
+
+const R2: u32 = 0x17f7efe4; // (2^32)^2 mod p = 2^64 mod p; mont(x, R2) = x * 2^32 mod p
+const W_MONT: u32 = 0x05fffffa; // 3 * 2^32 mod p
+
+export function vToMont(o: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const q = o + (<usize>i << 2);
+    store<u32>(q, mont(load<u32>(q), R2));
+  }
+}
+
+export function vFromMont(o: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const q = o + (<usize>i << 2);
+    store<u32>(q, mont(load<u32>(q), 1));
+  }
+}
+
+export function vFill(o: usize, v: u32, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) store<u32>(o + (<usize>i << 2), v);
+}
+
+export function vAdd(o: usize, a: usize, b: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>i << 2;
+    store<u32>(o + k, addp(load<u32>(a + k), load<u32>(b + k)));
+  }
+}
+
+export function vSub(o: usize, a: usize, b: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>i << 2;
+    store<u32>(o + k, subp(load<u32>(a + k), load<u32>(b + k)));
+  }
+}
+
+export function vNeg(o: usize, a: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>i << 2;
+    store<u32>(o + k, subp(0, load<u32>(a + k)));
+  }
+}
+
+export function vMul(o: usize, a: usize, b: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <usize>i << 2;
+    store<u32>(o + k, mont(load<u32>(a + k), load<u32>(b + k)));
+  }
+}
+
+/** Base vector a -> extension vector o (o must not alias a). */
+export function vLift(o: usize, a: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const q = o + (<usize>i << 4);
+    store<u32>(q, load<u32>(a + (<usize>i << 2)));
+    store<u32>(q, 0, 4);
+    store<u32>(q, 0, 8);
+    store<u32>(q, 0, 12);
+  }
+}
+
+/** Extension times base: o may alias a. */
+export function eMulB(o: usize, a: usize, b: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const s = load<u32>(b + (<usize>i << 2));
+    const p = a + (<usize>i << 4);
+    const q = o + (<usize>i << 4);
+    const a0 = load<u32>(p), a1 = load<u32>(p, 4), a2 = load<u32>(p, 8), a3 = load<u32>(p, 12);
+    store<u32>(q, mont(a0, s));
+    store<u32>(q, mont(a1, s), 4);
+    store<u32>(q, mont(a2, s), 8);
+    store<u32>(q, mont(a3, s), 12);
+  }
+}
+
+/** Extension times extension in F[x]/(x^4 - 3): o may alias a or b. */
+export function eMul(o: usize, a: usize, b: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const p = a + (<usize>i << 4);
+    const r = b + (<usize>i << 4);
+    const q = o + (<usize>i << 4);
+    const a0 = load<u32>(p), a1 = load<u32>(p, 4), a2 = load<u32>(p, 8), a3 = load<u32>(p, 12);
+    const b0 = load<u32>(r), b1 = load<u32>(r, 4), b2 = load<u32>(r, 8), b3 = load<u32>(r, 12);
+    // Sums of up to 4 reduced products (< 4p < 2^33) kept in u64, reduced once.
+    const c0 = <u64>mont(a0, b0) + <u64>mont(W_MONT, <u32>((<u64>mont(a1, b3) + <u64>mont(a2, b2) + <u64>mont(a3, b1)) % P));
+    const c1 = <u64>mont(a0, b1) + <u64>mont(a1, b0) + <u64>mont(W_MONT, <u32>((<u64>mont(a2, b3) + <u64>mont(a3, b2)) % P));
+    const c2 = <u64>mont(a0, b2) + <u64>mont(a1, b1) + <u64>mont(a2, b0) + <u64>mont(W_MONT, mont(a3, b3));
+    const c3 = <u64>mont(a0, b3) + <u64>mont(a1, b2) + <u64>mont(a2, b1) + <u64>mont(a3, b0);
+    store<u32>(q, <u32>(c0 % P));
+    store<u32>(q, <u32>(c1 % P), 4);
+    store<u32>(q, <u32>(c2 % P), 8);
+    store<u32>(q, <u32>(c3 % P), 12);
+  }
+}
+
+/** Nonzero test: returns the first i < n with a[i] != 0 (stride words per element), or -1. */
+export function vFirstNonzero(a: usize, n: u32, stride: u32): i32 {
+  for (let i: u32 = 0; i < n; i++) {
+    const p = a + ((<usize>i * <usize>stride) << 2);
+    for (let k: u32 = 0; k < stride; k++) if (load<u32>(p + (<usize>k << 2)) != 0) return <i32>i;
+  }
+  return -1;
+}
+
+/** acc (extension) += c (base) * (a0 + a1 x + a2 x^2 + a3 x^3), all Montgomery form. */
+export function eAxpyB(acc: usize, c: usize, a0: u32, a1: u32, a2: u32, a3: u32, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    const s = load<u32>(c + (<usize>i << 2));
+    const q = acc + (<usize>i << 4);
+    store<u32>(q, addp(load<u32>(q), mont(s, a0)));
+    store<u32>(q, addp(load<u32>(q, 4), mont(s, a1)), 4);
+    store<u32>(q, addp(load<u32>(q, 8), mont(s, a2)), 8);
+    store<u32>(q, addp(load<u32>(q, 12), mont(s, a3)), 12);
+  }
+}
+
+/** acc (extension) += c (extension) * (a0 + a1 x + a2 x^2 + a3 x^3), all Montgomery form. */
+export function eAxpyE(acc: usize, c: usize, a0: u32, a1: u32, a2: u32, a3: u32, n: u32): void {
+  const w1 = mont(W_MONT, a1), w2 = mont(W_MONT, a2), w3 = mont(W_MONT, a3);
+  for (let i: u32 = 0; i < n; i++) {
+    const p = c + (<usize>i << 4);
+    const q = acc + (<usize>i << 4);
+    const c0 = load<u32>(p), c1 = load<u32>(p, 4), c2 = load<u32>(p, 8), c3 = load<u32>(p, 12);
+    const r0 = <u64>load<u32>(q) + <u64>mont(c0, a0) + <u64>mont(c1, w3) + <u64>mont(c2, w2) + <u64>mont(c3, w1);
+    const r1 = <u64>load<u32>(q, 4) + <u64>mont(c0, a1) + <u64>mont(c1, a0) + <u64>mont(c2, w3) + <u64>mont(c3, w2);
+    const r2 = <u64>load<u32>(q, 8) + <u64>mont(c0, a2) + <u64>mont(c1, a1) + <u64>mont(c2, a0) + <u64>mont(c3, w3);
+    const r3 = <u64>load<u32>(q, 12) + <u64>mont(c0, a3) + <u64>mont(c1, a2) + <u64>mont(c2, a1) + <u64>mont(c3, a0);
+    store<u32>(q, <u32>(r0 % P));
+    store<u32>(q, <u32>(r1 % P), 4);
+    store<u32>(q, <u32>(r2 % P), 8);
+    store<u32>(q, <u32>(r3 % P), 12);
+  }
+}
