@@ -1,0 +1,283 @@
+/**
+ * Static decoder of MIPS32r2 instruction words into the fields the program ROM commits to.
+ *
+ * Every instruction is normalised to one chip family, an operation index inside that family and
+ * three register-file addresses (two reads `a`, `b` and one write `d`) plus a 32-bit immediate and a
+ * static target. Writes to `$zero` are redirected to the sink register {@link REG_SINK}, so the value
+ * at address 0 can never change; operands that an instruction does not read are `$zero` (value 0), so
+ * an I-type chip computes `b + imm` uniformly. The decoder never executes anything: the same fields are
+ * produced by `zkmips vkey` without running the program.
+ */
+
+/** Register-file addresses in the memory argument (word keys below the first data key 0x400). */
+export const REG_HI = 32;
+export const REG_LO = 33;
+/** Destination of every write to `$zero`; never read by any instruction. */
+export const REG_SINK = 34;
+/** Number of bytes written to fd 3 so far (the public-values cursor). */
+export const REG_PV_CURSOR = 35;
+/** Highest register-file address; memory word keys (byte address / 4) start at 0x400. */
+export const REG_COUNT = 36;
+
+/** Chip families. The numeric value is what the ROM stores and what each chip hard-codes. */
+export enum Family {
+  AddSub = 1,
+  Bitwise = 2,
+  Lt = 3,
+  Branch = 4,
+  Jump = 5,
+  Mem = 6,
+  Syscall = 7,
+  Shift = 8,
+  MulDiv = 9,
+  Misc = 10,
+}
+
+/** Operations per family (index = value sent in the ROM tuple). */
+export const AddSubOp = { addu: 0, subu: 1 } as const;
+export const BitwiseOp = { and: 0, or: 1, xor: 2, nor: 3 } as const;
+export const LtOp = { sltu: 0, slt: 1 } as const;
+export const BranchOp = { beq: 0, bne: 1, blez: 2, bgtz: 3, bltz: 4, bgez: 5 } as const;
+export const JumpOp = { j: 0, jr: 1 } as const;
+export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3 } as const;
+export const MemOp = { lw: 0, sw: 1, lb: 2, lbu: 3, sb: 4, lh: 5, lhu: 6, sh: 7 } as const;
+
+/** A decoded instruction: what the ROM row for its pc holds. */
+export interface Decoded {
+  /** Mnemonic, for error messages and docs. */
+  name: string;
+  family: Family;
+  op: number;
+  /** First read register address. */
+  a: number;
+  /** Second read register address ($zero when unused). */
+  b: number;
+  /** Written register address ({@link REG_SINK} when nothing is written). */
+  d: number;
+  /** 32-bit immediate (already sign/zero-extended or shifted as the operation needs; link value pc+8 for calls). */
+  imm: number;
+  /** Static branch/jump target (0 when none). */
+  target: number;
+}
+
+/** An instruction class with no chip yet (the prover refuses such traces). */
+export interface Unsupported {
+  name: string;
+  unsupported: string;
+}
+
+const dst = (r: number): number => (r === 0 ? REG_SINK : r);
+const sext16 = (x: number): number => ((x << 16) >> 16) >>> 0;
+
+function mk(
+  name: string,
+  family: Family,
+  op: number,
+  a: number,
+  b: number,
+  d: number,
+  imm = 0,
+  target = 0,
+): Decoded {
+  return { name, family, op, a, b, d: dst(d), imm: imm >>> 0, target: target >>> 0 };
+}
+
+const unsup = (name: string, cls: string): Unsupported => ({ name, unsupported: cls });
+
+/**
+ * Decodes the word at `pc`. Returns null for words that are not valid MIPS32r2 integer
+ * instructions (the executor faults on those, so they never execute in a valid trace).
+ *
+ * @example decodeInstruction(0x24020fa6, 0x400000) // addiu $v0, $zero, 4006 → AddSub/addu, imm 4006
+ */
+export function decodeInstruction(word: number, pc: number): Decoded | Unsupported | null {
+  const w = word >>> 0;
+  const opc = w >>> 26;
+  const rs = (w >>> 21) & 31;
+  const rt = (w >>> 16) & 31;
+  const rd = (w >>> 11) & 31;
+  const sa = (w >>> 6) & 31;
+  const funct = w & 63;
+  const imm = w & 0xffff;
+  const brTarget = (pc + 4 + (sext16(imm) << 2)) >>> 0;
+  const link = (pc + 8) >>> 0;
+  switch (opc) {
+    case 0:
+      switch (funct) {
+        case 0:
+          return mk(w === 0 ? "nop" : "sll", Family.Shift, ShiftOp.sll, rt, 0, rd, sa);
+        case 2:
+          return rs === 1
+            ? mk("rotr", Family.Shift, ShiftOp.rotr, rt, 0, rd, sa)
+            : rs === 0
+              ? mk("srl", Family.Shift, ShiftOp.srl, rt, 0, rd, sa)
+              : null;
+        case 3:
+          return mk("sra", Family.Shift, ShiftOp.sra, rt, 0, rd, sa);
+        case 4:
+          return mk("sllv", Family.Shift, ShiftOp.sll, rt, rs, rd);
+        case 6:
+          return sa === 1
+            ? mk("rotrv", Family.Shift, ShiftOp.rotr, rt, rs, rd)
+            : sa === 0
+              ? mk("srlv", Family.Shift, ShiftOp.srl, rt, rs, rd)
+              : null;
+        case 7:
+          return mk("srav", Family.Shift, ShiftOp.sra, rt, rs, rd);
+        case 8:
+          return mk("jr", Family.Jump, JumpOp.jr, rs, 0, 0, link);
+        case 9:
+          return mk("jalr", Family.Jump, JumpOp.jr, rs, 0, rd, link);
+        case 10:
+        case 11:
+          return unsup(funct === 10 ? "movz" : "movn", "conditional move");
+        case 12:
+          return mk("syscall", Family.Syscall, 0, 2, 4, 2);
+        case 13:
+          return unsup("break", "break (always stops with an error)");
+        case 15:
+          return unsup("sync", "sync");
+        case 16:
+        case 17:
+        case 18:
+        case 19:
+        case 24:
+        case 25:
+        case 26:
+        case 27:
+          return unsup("hi/lo", "multiply/divide (hi/lo)");
+        case 32:
+        case 34:
+          return unsup(funct === 32 ? "add" : "sub", "trapping add/sub (overflow check)");
+        case 33:
+          return mk("addu", Family.AddSub, AddSubOp.addu, rs, rt, rd);
+        case 35:
+          return mk("subu", Family.AddSub, AddSubOp.subu, rs, rt, rd);
+        case 36:
+          return mk("and", Family.Bitwise, BitwiseOp.and, rs, rt, rd);
+        case 37:
+          return mk("or", Family.Bitwise, BitwiseOp.or, rs, rt, rd);
+        case 38:
+          return mk("xor", Family.Bitwise, BitwiseOp.xor, rs, rt, rd);
+        case 39:
+          return mk("nor", Family.Bitwise, BitwiseOp.nor, rs, rt, rd);
+        case 42:
+          return mk("slt", Family.Lt, LtOp.slt, rs, rt, rd);
+        case 43:
+          return mk("sltu", Family.Lt, LtOp.sltu, rs, rt, rd);
+        case 48:
+        case 49:
+        case 50:
+        case 51:
+        case 52:
+        case 54:
+          return unsup("trap", "trap (teq/tne/tge/tlt)");
+        default:
+          return null;
+      }
+    case 1:
+      switch (rt) {
+        case 0:
+          return mk("bltz", Family.Branch, BranchOp.bltz, rs, 0, 0, 0, brTarget);
+        case 1:
+          return mk("bgez", Family.Branch, BranchOp.bgez, rs, 0, 0, 0, brTarget);
+        case 16:
+          return mk("bltzal", Family.Branch, BranchOp.bltz, rs, 0, 31, link, brTarget);
+        case 17:
+          return mk("bgezal", Family.Branch, BranchOp.bgez, rs, 0, 31, link, brTarget);
+        case 2:
+        case 3:
+        case 18:
+        case 19:
+          return unsup("branch-likely", "branch-likely");
+        case 8:
+        case 9:
+        case 10:
+        case 11:
+        case 12:
+        case 14:
+          return unsup("trap-imm", "trap (teqi/tnei/tgei/tlti)");
+        default:
+          return null;
+      }
+    case 2:
+    case 3: {
+      const t = (((pc + 4) & 0xf0000000) | ((w & 0x3ffffff) << 2)) >>> 0;
+      return opc === 2
+        ? mk("j", Family.Jump, JumpOp.j, 0, 0, 0, link, t)
+        : mk("jal", Family.Jump, JumpOp.j, 0, 0, 31, link, t);
+    }
+    case 4:
+      return mk("beq", Family.Branch, BranchOp.beq, rs, rt, 0, 0, brTarget);
+    case 5:
+      return mk("bne", Family.Branch, BranchOp.bne, rs, rt, 0, 0, brTarget);
+    case 6:
+      return rt === 0 ? mk("blez", Family.Branch, BranchOp.blez, rs, 0, 0, 0, brTarget) : null;
+    case 7:
+      return rt === 0 ? mk("bgtz", Family.Branch, BranchOp.bgtz, rs, 0, 0, 0, brTarget) : null;
+    case 8:
+      return unsup("addi", "trapping add/sub (overflow check)");
+    case 9:
+      return mk("addiu", Family.AddSub, AddSubOp.addu, rs, 0, rt, sext16(imm));
+    case 10:
+      return mk("slti", Family.Lt, LtOp.slt, rs, 0, rt, sext16(imm));
+    case 11:
+      return mk("sltiu", Family.Lt, LtOp.sltu, rs, 0, rt, sext16(imm));
+    case 12:
+      return mk("andi", Family.Bitwise, BitwiseOp.and, rs, 0, rt, imm);
+    case 13:
+      return mk("ori", Family.Bitwise, BitwiseOp.or, rs, 0, rt, imm);
+    case 14:
+      return mk("xori", Family.Bitwise, BitwiseOp.xor, rs, 0, rt, imm);
+    case 15:
+      return mk("lui", Family.Bitwise, BitwiseOp.or, 0, 0, rt, imm << 16);
+    case 20:
+    case 21:
+    case 22:
+    case 23:
+      return unsup("branch-likely", "branch-likely");
+    case 28:
+      if (funct === 32 || funct === 33)
+        return unsup(funct === 32 ? "clz" : "clo", "count leading zeros/ones");
+      if (funct <= 5 && funct !== 3) return unsup("mul/madd/msub", "multiply (mul/madd/msub)");
+      return null;
+    case 31:
+      if (funct === 0 || funct === 4) return unsup(funct === 0 ? "ext" : "ins", "bit field (ext/ins)");
+      if (funct === 32 && (sa === 2 || sa === 16 || sa === 24))
+        return unsup("seb/seh/wsbh", "byte shuffle (seb/seh/wsbh)");
+      return null;
+    case 32:
+      return mk("lb", Family.Mem, MemOp.lb, rs, 0, rt, sext16(imm));
+    case 33:
+      return mk("lh", Family.Mem, MemOp.lh, rs, 0, rt, sext16(imm));
+    case 35:
+      return mk("lw", Family.Mem, MemOp.lw, rs, 0, rt, sext16(imm));
+    case 36:
+      return mk("lbu", Family.Mem, MemOp.lbu, rs, 0, rt, sext16(imm));
+    case 37:
+      return mk("lhu", Family.Mem, MemOp.lhu, rs, 0, rt, sext16(imm));
+    case 40:
+      return mk("sb", Family.Mem, MemOp.sb, rs, rt, 0, sext16(imm));
+    case 41:
+      return mk("sh", Family.Mem, MemOp.sh, rs, rt, 0, sext16(imm));
+    case 43:
+      return mk("sw", Family.Mem, MemOp.sw, rs, rt, 0, sext16(imm));
+    case 34:
+    case 38:
+    case 42:
+    case 46:
+      return unsup(
+        ["lwl", "lwr", "swl", "swr"][[34, 38, 42, 46].indexOf(opc)]!,
+        "unaligned word access (lwl/lwr/swl/swr)",
+      );
+    case 48:
+    case 56:
+      return unsup(opc === 48 ? "ll" : "sc", "load-linked/store-conditional");
+    case 51:
+      return unsup("pref", "pref");
+    default:
+      return null;
+  }
+}
+
+export const isUnsupported = (d: Decoded | Unsupported): d is Unsupported => "unsupported" in d;

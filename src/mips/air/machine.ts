@@ -1,0 +1,95 @@
+/**
+ * The MIPS machine AIR for one program: the preprocessed Program and Byte tables, MemFinal, the
+ * instruction chips and the verifier-side public terms. The AIR's structure (tables, constraints,
+ * buses) is the same for every program; only the Program table's preprocessed columns depend on the
+ * ELF, and their commitment (with Byte's) is the programVKey.
+ */
+import { type AirDefinition, AirBuilder } from "../../stark/air.ts";
+import { ChipCtx as Ctx } from "./gadgets.ts";
+import type { InstrChip } from "./instr.ts";
+import { AddSubChip, BitwiseChip, LtChip } from "./chips/alu.ts";
+import { BranchChip, JumpChip } from "./chips/control.ts";
+import { ShiftChip } from "./chips/shift.ts";
+import { MemChip } from "./chips/mem.ts";
+import { SyscallChip, IoChip } from "./chips/syscall.ts";
+import type { Decoded, Family } from "./decode.ts";
+import {
+  NUM_PUBLIC_INPUTS,
+  type ProgramImage,
+  buildByteColumns,
+  buildProgramColumns,
+  defineByteTable,
+  defineMemFinal,
+  defineProgramTable,
+  definePublic,
+} from "./tables.ts";
+
+export const AIR_NAME = "zkmips-mips32r2";
+export const AIR_VERSION = 1;
+
+export interface MipsMachine {
+  readonly air: AirDefinition;
+  readonly program: ProgramImage;
+  readonly chips: readonly InstrChip[];
+  readonly io: IoChip;
+  /** Table index of each named table. */
+  readonly tableIndex: ReadonlyMap<string, number>;
+  /** Constraint names per table (same order as the table's user constraints). */
+  readonly constraintNames: ReadonlyMap<string, readonly string[]>;
+  readonly programHeight: number;
+  readonly rowOfPc: ReadonlyMap<number, number>;
+  readonly decoded: ReadonlyMap<number, Decoded>;
+  readonly chipOfFamily: ReadonlyMap<Family, InstrChip>;
+}
+
+let byteColumns: Uint32Array[] | undefined;
+
+export function instructionChips(): InstrChip[] {
+  return [
+    new AddSubChip(),
+    new BitwiseChip(),
+    new LtChip(),
+    new ShiftChip(),
+    new BranchChip(),
+    new JumpChip(),
+    new MemChip(),
+    new SyscallChip(),
+  ];
+}
+
+/** Builds the AIR for `program` (table order: Program, Byte, MemFinal, Io, then one table per chip). */
+export function buildMachine(program: ProgramImage, programHeight?: number): MipsMachine {
+  const air = new AirBuilder(AIR_NAME, AIR_VERSION, NUM_PUBLIC_INPUTS);
+  const { columns, rowOfPc, decoded } = buildProgramColumns(program, programHeight);
+  byteColumns ??= buildByteColumns();
+  const ctxs: [string, Ctx][] = [];
+  ctxs.push(["Program", defineProgramTable(air, columns)]);
+  ctxs.push(["Byte", defineByteTable(air, byteColumns)]);
+  ctxs.push(["MemFinal", defineMemFinal(air)]);
+  const io = new IoChip();
+  const ioT = air.addTable({ name: io.name, mainWidth: io.layout.width });
+  const ioCx = new Ctx(ioT, io.layout);
+  io.define(ioCx);
+  ctxs.push([io.name, ioCx]);
+  const chips = instructionChips();
+  for (const chip of chips) {
+    const t = air.addTable({ name: chip.name, mainWidth: chip.layout.width });
+    const cx = new Ctx(t, chip.layout);
+    chip.define(cx);
+    ctxs.push([chip.name, cx]);
+  }
+  definePublic(air);
+  const def = air.build();
+  return {
+    air: def,
+    program,
+    chips,
+    io,
+    tableIndex: new Map(def.tables.map((t) => [t.name, t.index])),
+    constraintNames: new Map(ctxs.map(([n, c]) => [n, c.constraintNames])),
+    programHeight: columns[0].length,
+    rowOfPc,
+    decoded,
+    chipOfFamily: new Map(chips.map((c) => [c.family, c])),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The AIR's view of a loaded guest: every word of the initial image (ELF segments and the initial
+ * stack exactly as the executor's `loadElf` lays them out), the initial register values, and the
+ * executable ranges whose words become ROM rows. Zero data words are left out (a zero word and an
+ * untouched key look the same to the memory argument); code words are always kept, since each is a
+ * fetchable instruction.
+ */
+import type { MipsProgram } from "../elf.ts";
+import type { ProgramImage } from "./tables.ts";
+
+/** Initial register values besides zero: $sp (29) points at the initial stack. */
+export function programImage(p: MipsProgram): ProgramImage {
+  const words = new Map<number, number>();
+  const code: [number, number][] = [];
+  for (const s of p.segments) {
+    const start = s.vaddr & ~3;
+    const end = (s.vaddr + s.data.length + 3) & ~3;
+    if (s.executable) code.push([start, end]);
+    for (let a = start; a < end; a += 4) {
+      let w = words.get(a) ?? 0;
+      for (let k = 0; k < 4; k++) {
+        const off = a + k - s.vaddr;
+        if (off >= 0 && off < s.data.length) w = (w & ~(0xff << (8 * k))) | (s.data[off] << (8 * k));
+      }
+      w >>>= 0;
+      if (w !== 0 || s.executable) words.set(a, w);
+      else words.delete(a);
+    }
+  }
+  words.set(29 * 4, p.initialSp >>> 0);
+  return { entry: p.entry, words, code };
+}

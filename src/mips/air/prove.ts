@@ -1,0 +1,195 @@
+/**
+ * Proving, verifying and the program verifying key for MIPS runs.
+ *
+ * Proof file (version 1, little-endian): "ZKMIPSP" 0x01 | u8 log2 height of the Program table |
+ * u8 exit code | u16 public-values length | public-values bytes | the STARK proof (src/stark format,
+ * to the end). Decoding is canonical (length <= PV_MAX, nothing left over); the STARK verifier
+ * decodes the rest canonically too.
+ *
+ * The statement the verifier checks: the program (through programVKey, the commitment to the
+ * Program and Byte tables), the exit code and the public-values bytes (public inputs of the STARK).
+ */
+import { ZkmipsError } from "../../errors.ts";
+import { type ProofOptions, DEFAULT_OPTIONS, securityBits } from "../../stark/options.ts";
+import { type ProvingKey, prove, setup } from "../../stark/prover.ts";
+import { verify } from "../../stark/verifier.ts";
+import { hashRowsParallel } from "../../hash/sponge.ts";
+import { type MipsMachine, buildMachine } from "./machine.ts";
+import { type ExecutionSummary, generateWitness } from "./witness.ts";
+import { type ProgramImage, PV_MAX, publicInputs } from "./tables.ts";
+
+const MAGIC = [0x5a, 0x4b, 0x4d, 0x49, 0x50, 0x53, 0x50, 0x01]; // "ZKMIPSP" v1
+
+export interface MipsProveStats {
+  cycles: number;
+  rowsPerTable: Record<string, number>;
+  logHeights: Record<string, number>;
+  /** Committed cells (main + 4·aux + 4·quotient chunks, per row of every table) per cycle. */
+  cellsPerCycle: number;
+  phasesMs: Record<string, number>;
+  proofBytes: number;
+  securityBits: { conjectured: number; proven: number };
+}
+
+export interface MipsProof {
+  file: Uint8Array;
+  exitCode: number;
+  publicValues: Uint8Array;
+  stats: MipsProveStats;
+}
+
+export interface MipsProver {
+  machine: MipsMachine;
+  pk: ProvingKey;
+}
+
+/** Builds the AIR for a program and commits its preprocessed tables (the vkey). */
+export async function mipsSetup(
+  program: ProgramImage,
+  options: ProofOptions = DEFAULT_OPTIONS,
+): Promise<MipsProver> {
+  const machine = buildMachine(program);
+  const pk = await setup(machine.air, options, hashRowsParallel);
+  return { machine, pk };
+}
+
+/** programVKey as 0x-prefixed 32-byte hex. */
+export const vkeyHex = (vkey: bigint): string => "0x" + vkey.toString(16).padStart(64, "0");
+
+export function parseVkeyHex(hex: string): bigint {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hex))
+    throw new ZkmipsError(
+      `--vkey "${hex}" is not 0x followed by 64 hex digits`,
+      "pass the output of `zkmips vkey <elf>`",
+    );
+  return BigInt(hex);
+}
+
+export interface ProveMipsConfig {
+  selfCheck?: boolean;
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+export async function proveMips(
+  prover: MipsProver,
+  run: ExecutionSummary,
+  config: ProveMipsConfig = {},
+): Promise<MipsProof> {
+  const { machine, pk } = prover;
+  const phasesMs: Record<string, number> = {};
+  const t0 = performance.now();
+  const wit = generateWitness(machine, run);
+  phasesMs.witness = performance.now() - t0;
+  config.onPhase?.("witness", phasesMs.witness);
+  const { bytes } = await prove(pk, wit.traces, wit.publicInputs, {
+    selfCheck: config.selfCheck ?? false,
+    rowHasher: hashRowsParallel,
+    onPhase: (name, ms) => {
+      phasesMs[name] = ms;
+      config.onPhase?.(name, ms);
+    },
+  });
+  const file = encodeProofFile(Math.log2(machine.programHeight), wit.exitCode, wit.publicValues, bytes);
+  const logHeights: Record<string, number> = {};
+  let cells = 0;
+  machine.air.tables.forEach((t, i) => {
+    const n = wit.traces[i].main[0]?.length ?? 1 << (t.fixedLogHeight ?? 0);
+    logHeights[t.name] = Math.log2(n);
+    cells += n * (t.mainWidth + 4 * t.auxWidth + 4 * t.quotientChunks);
+  });
+  const maxLog = Math.max(...Object.values(logHeights));
+  return {
+    file,
+    exitCode: wit.exitCode,
+    publicValues: wit.publicValues,
+    stats: {
+      cycles: wit.cycles,
+      rowsPerTable: Object.fromEntries(wit.rowsPerTable),
+      logHeights,
+      cellsPerCycle: cells / wit.cycles,
+      phasesMs,
+      proofBytes: file.length,
+      securityBits: securityBits(pk.options, maxLog),
+    },
+  };
+}
+
+export function encodeProofFile(
+  programLogHeight: number,
+  exitCode: number,
+  pv: Uint8Array,
+  stark: Uint8Array,
+): Uint8Array {
+  if (pv.length > PV_MAX)
+    throw new ZkmipsError(`public values are ${pv.length} bytes, more than PV_MAX = ${PV_MAX}`);
+  const out = new Uint8Array(MAGIC.length + 4 + pv.length + stark.length);
+  out.set(MAGIC, 0);
+  let o = MAGIC.length;
+  out[o++] = programLogHeight;
+  out[o++] = exitCode;
+  out[o++] = pv.length & 255;
+  out[o++] = pv.length >> 8;
+  out.set(pv, o);
+  out.set(stark, o + pv.length);
+  return out;
+}
+
+export interface DecodedProofFile {
+  programLogHeight: number;
+  exitCode: number;
+  publicValues: Uint8Array;
+  stark: Uint8Array;
+}
+
+export function decodeProofFile(file: Uint8Array): DecodedProofFile {
+  const bad = (why: string): never => {
+    throw new ZkmipsError(
+      `not a valid zkmips proof file: ${why}`,
+      "pass a file written by `zkmips prove -o`",
+    );
+  };
+  if (file.length < MAGIC.length + 4) bad("too short");
+  if (MAGIC.some((b, i) => file[i] !== b)) bad("bad magic or version");
+  let o = MAGIC.length;
+  const programLogHeight = file[o++];
+  const exitCode = file[o++];
+  const pvLen = file[o] | (file[o + 1] << 8);
+  o += 2;
+  if (programLogHeight < 2 || programLogHeight > 20) bad(`program table height 2^${programLogHeight}`);
+  if (pvLen > PV_MAX) bad(`public values length ${pvLen} > ${PV_MAX}`);
+  if (file.length < o + pvLen) bad("truncated public values");
+  return {
+    programLogHeight,
+    exitCode,
+    publicValues: file.slice(o, o + pvLen),
+    stark: file.subarray(o + pvLen),
+  };
+}
+
+/**
+ * Verifies a proof file against a program (by its ELF-derived image, or only its vkey). Returns the
+ * statement; throws StarkVerifyError (a ZkmipsError naming the failed check) when invalid.
+ */
+export async function verifyMips(
+  file: Uint8Array,
+  against: { vkey: bigint } | { program: ProgramImage },
+  options: ProofOptions = DEFAULT_OPTIONS,
+): Promise<{ exitCode: number; publicValues: Uint8Array; vkey: bigint }> {
+  const d = decodeProofFile(file);
+  let air;
+  let vkey: bigint;
+  if ("program" in against) {
+    const prover = await mipsSetup(against.program, options);
+    air = prover.machine.air;
+    vkey = prover.pk.vkey;
+  } else {
+    // The AIR's constraints do not depend on the program; only the Program table's height does
+    // (its contents are bound by the vkey), so a placeholder table of that height suffices.
+    const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [] };
+    const m = buildMachine(placeholder, 1 << d.programLogHeight);
+    air = m.air;
+    vkey = against.vkey;
+  }
+  verify(air, vkey, publicInputs(d.exitCode, d.publicValues), d.stark, options);
+  return { exitCode: d.exitCode, publicValues: d.publicValues, vkey };
+}
