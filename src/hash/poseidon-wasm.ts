@@ -34,6 +34,7 @@ interface Exports {
   onePtr(): number;
   permuteBatch(t: number, nP: number, consts: number, inPtr: number, outPtr: number, count: number): number;
   mulLoop(x: number, count: number): void;
+  benchKernel(kind: number, count: number): void;
 }
 
 interface Instance {
@@ -80,7 +81,16 @@ function constantsFor(inst: Instance, n: number): number {
   const { t, C, S, M, P } = poseidonOptConstants(n);
   const transpose = (m: readonly (readonly bigint[])[]): bigint[] =>
     Array.from({ length: t * t }, (_, k) => m[k % t][Math.floor(k / t)]);
-  const all = [...C, ...S, ...transpose(M), ...transpose(P)];
+  // Winograd constants of each row: -sum_k row[2k] row[2k+1] mod p.
+  const negA = (m: bigint[]): bigint[] =>
+    Array.from({ length: t }, (_, i) => {
+      let a = 0n;
+      for (let k = 0; 2 * k + 1 < t; k++) a += m[i * t + 2 * k] * m[i * t + 2 * k + 1];
+      return (BN254_R - (a % BN254_R)) % BN254_R;
+    });
+  const mt = transpose(M);
+  const pt = transpose(P);
+  const all = [...C, ...S, ...mt, ...pt, ...negA(mt), ...negA(pt)];
   const ptr = inst.next;
   ensureMemory(inst.ex, ptr + all.length * ELEM_BYTES);
   all.forEach((x, i) => writeLimbs(inst.ex, ptr + i * ELEM_BYTES, (x * R) % BN254_R));
@@ -119,4 +129,20 @@ export function wasmMulNanos(iterations = 1_000_000): number {
   const t0 = process.hrtime.bigint();
   inst.ex.mulLoop(x, iterations);
   return Number(process.hrtime.bigint() - t0) / iterations;
+}
+
+/**
+ * Kernel throughput in ns per call: a multiply-add (Montgomery product plus an addition), a
+ * 17-term dot product with one reduction, and a squaring.
+ */
+export function wasmKernelNanos(count = 20_000): { mulAdd: number; dot17: number; sqr: number } {
+  const ex = getInstance().ex;
+  const time = (kind: number, per: number): number => {
+    // Fill the state buffers with small valid limbs (values < p).
+    ex.benchKernel(kind, 10);
+    const t0 = process.hrtime.bigint();
+    ex.benchKernel(kind, count);
+    return Number(process.hrtime.bigint() - t0) / (count * per);
+  };
+  return { mulAdd: time(0, 16), dot17: time(1, 1), sqr: time(2, 16) };
 }

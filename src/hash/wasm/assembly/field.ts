@@ -6,6 +6,8 @@
 export const MASK: u64 = 536870911;
 export const MU: u64 = 268435455;
 export const ELEM: usize = 72;
+/** Where the importing module's scratch memory may start. */
+export const FIELD_END: usize = (__heap_base + 63) & ~(<usize>63);
 
 export function mulMont(out: usize, a: usize, b: usize): void {
   let b0 = load<u64>(b, 0);
@@ -144,8 +146,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
     c15 += ai * b7;
     c16 += ai * b8;
   }
-  q = (c0 * MU) & MASK;
-  c0 += q * 268435457;
+  q = ((c0 << 28) - c0) & MASK;
+  c0 += (q << 28) + q;
   c1 += q * 521120927;
   c2 += q * 240919632;
   c3 += q * 131109107;
@@ -155,8 +157,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c7 += q * 240920116;
   c8 += q * 3171406;
   c1 += c0 >> 29;
-  q = (c1 * MU) & MASK;
-  c1 += q * 268435457;
+  q = ((c1 << 28) - c1) & MASK;
+  c1 += (q << 28) + q;
   c2 += q * 521120927;
   c3 += q * 240919632;
   c4 += q * 131109107;
@@ -166,8 +168,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c8 += q * 240920116;
   c9 += q * 3171406;
   c2 += c1 >> 29;
-  q = (c2 * MU) & MASK;
-  c2 += q * 268435457;
+  q = ((c2 << 28) - c2) & MASK;
+  c2 += (q << 28) + q;
   c3 += q * 521120927;
   c4 += q * 240919632;
   c5 += q * 131109107;
@@ -177,8 +179,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c9 += q * 240920116;
   c10 += q * 3171406;
   c3 += c2 >> 29;
-  q = (c3 * MU) & MASK;
-  c3 += q * 268435457;
+  q = ((c3 << 28) - c3) & MASK;
+  c3 += (q << 28) + q;
   c4 += q * 521120927;
   c5 += q * 240919632;
   c6 += q * 131109107;
@@ -188,8 +190,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c10 += q * 240920116;
   c11 += q * 3171406;
   c4 += c3 >> 29;
-  q = (c4 * MU) & MASK;
-  c4 += q * 268435457;
+  q = ((c4 << 28) - c4) & MASK;
+  c4 += (q << 28) + q;
   c5 += q * 521120927;
   c6 += q * 240919632;
   c7 += q * 131109107;
@@ -199,8 +201,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c11 += q * 240920116;
   c12 += q * 3171406;
   c5 += c4 >> 29;
-  q = (c5 * MU) & MASK;
-  c5 += q * 268435457;
+  q = ((c5 << 28) - c5) & MASK;
+  c5 += (q << 28) + q;
   c6 += q * 521120927;
   c7 += q * 240919632;
   c8 += q * 131109107;
@@ -210,8 +212,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c12 += q * 240920116;
   c13 += q * 3171406;
   c6 += c5 >> 29;
-  q = (c6 * MU) & MASK;
-  c6 += q * 268435457;
+  q = ((c6 << 28) - c6) & MASK;
+  c6 += (q << 28) + q;
   c7 += q * 521120927;
   c8 += q * 240919632;
   c9 += q * 131109107;
@@ -221,8 +223,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c13 += q * 240920116;
   c14 += q * 3171406;
   c7 += c6 >> 29;
-  q = (c7 * MU) & MASK;
-  c7 += q * 268435457;
+  q = ((c7 << 28) - c7) & MASK;
+  c7 += (q << 28) + q;
   c8 += q * 521120927;
   c9 += q * 240919632;
   c10 += q * 131109107;
@@ -232,8 +234,8 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   c14 += q * 240920116;
   c15 += q * 3171406;
   c8 += c7 >> 29;
-  q = (c8 * MU) & MASK;
-  c8 += q * 268435457;
+  q = ((c8 << 28) - c8) & MASK;
+  c8 += (q << 28) + q;
   c9 += q * 521120927;
   c10 += q * 240919632;
   c11 += q * 131109107;
@@ -269,7 +271,6 @@ export function mulMont(out: usize, a: usize, b: usize): void {
   store<u64>(out, c16, 56);
   store<u64>(out, c17, 64);
 }
-
 export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   let b0 = load<u64>(b, 0);
   let b1 = load<u64>(b, 8);
@@ -407,8 +408,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
     c15 += ai * b7;
     c16 += ai * b8;
   }
-  q = (c0 * MU) & MASK;
-  c0 += q * 268435457;
+  q = ((c0 << 28) - c0) & MASK;
+  c0 += (q << 28) + q;
   c1 += q * 521120927;
   c2 += q * 240919632;
   c3 += q * 131109107;
@@ -418,8 +419,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c7 += q * 240920116;
   c8 += q * 3171406;
   c1 += c0 >> 29;
-  q = (c1 * MU) & MASK;
-  c1 += q * 268435457;
+  q = ((c1 << 28) - c1) & MASK;
+  c1 += (q << 28) + q;
   c2 += q * 521120927;
   c3 += q * 240919632;
   c4 += q * 131109107;
@@ -429,8 +430,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c8 += q * 240920116;
   c9 += q * 3171406;
   c2 += c1 >> 29;
-  q = (c2 * MU) & MASK;
-  c2 += q * 268435457;
+  q = ((c2 << 28) - c2) & MASK;
+  c2 += (q << 28) + q;
   c3 += q * 521120927;
   c4 += q * 240919632;
   c5 += q * 131109107;
@@ -440,8 +441,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c9 += q * 240920116;
   c10 += q * 3171406;
   c3 += c2 >> 29;
-  q = (c3 * MU) & MASK;
-  c3 += q * 268435457;
+  q = ((c3 << 28) - c3) & MASK;
+  c3 += (q << 28) + q;
   c4 += q * 521120927;
   c5 += q * 240919632;
   c6 += q * 131109107;
@@ -451,8 +452,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c10 += q * 240920116;
   c11 += q * 3171406;
   c4 += c3 >> 29;
-  q = (c4 * MU) & MASK;
-  c4 += q * 268435457;
+  q = ((c4 << 28) - c4) & MASK;
+  c4 += (q << 28) + q;
   c5 += q * 521120927;
   c6 += q * 240919632;
   c7 += q * 131109107;
@@ -462,8 +463,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c11 += q * 240920116;
   c12 += q * 3171406;
   c5 += c4 >> 29;
-  q = (c5 * MU) & MASK;
-  c5 += q * 268435457;
+  q = ((c5 << 28) - c5) & MASK;
+  c5 += (q << 28) + q;
   c6 += q * 521120927;
   c7 += q * 240919632;
   c8 += q * 131109107;
@@ -473,8 +474,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c12 += q * 240920116;
   c13 += q * 3171406;
   c6 += c5 >> 29;
-  q = (c6 * MU) & MASK;
-  c6 += q * 268435457;
+  q = ((c6 << 28) - c6) & MASK;
+  c6 += (q << 28) + q;
   c7 += q * 521120927;
   c8 += q * 240919632;
   c9 += q * 131109107;
@@ -484,8 +485,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c13 += q * 240920116;
   c14 += q * 3171406;
   c7 += c6 >> 29;
-  q = (c7 * MU) & MASK;
-  c7 += q * 268435457;
+  q = ((c7 << 28) - c7) & MASK;
+  c7 += (q << 28) + q;
   c8 += q * 521120927;
   c9 += q * 240919632;
   c10 += q * 131109107;
@@ -495,8 +496,8 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   c14 += q * 240920116;
   c15 += q * 3171406;
   c8 += c7 >> 29;
-  q = (c8 * MU) & MASK;
-  c8 += q * 268435457;
+  q = ((c8 << 28) - c8) & MASK;
+  c8 += (q << 28) + q;
   c9 += q * 521120927;
   c10 += q * 240919632;
   c11 += q * 131109107;
@@ -532,7 +533,6 @@ export function mulAddMont(out: usize, a: usize, b: usize, c: usize): void {
   store<u64>(out, c16, 56);
   store<u64>(out, c17, 64);
 }
-
 export function sqrMont(out: usize, a: usize): void {
   let a0 = load<u64>(a, 0);
   let a1 = load<u64>(a, 8);
@@ -616,8 +616,8 @@ export function sqrMont(out: usize, a: usize): void {
   c14 += a7 * a7;
   c15 += a7 * d8;
   c16 += a8 * a8;
-  q = (c0 * MU) & MASK;
-  c0 += q * 268435457;
+  q = ((c0 << 28) - c0) & MASK;
+  c0 += (q << 28) + q;
   c1 += q * 521120927;
   c2 += q * 240919632;
   c3 += q * 131109107;
@@ -627,8 +627,8 @@ export function sqrMont(out: usize, a: usize): void {
   c7 += q * 240920116;
   c8 += q * 3171406;
   c1 += c0 >> 29;
-  q = (c1 * MU) & MASK;
-  c1 += q * 268435457;
+  q = ((c1 << 28) - c1) & MASK;
+  c1 += (q << 28) + q;
   c2 += q * 521120927;
   c3 += q * 240919632;
   c4 += q * 131109107;
@@ -638,8 +638,8 @@ export function sqrMont(out: usize, a: usize): void {
   c8 += q * 240920116;
   c9 += q * 3171406;
   c2 += c1 >> 29;
-  q = (c2 * MU) & MASK;
-  c2 += q * 268435457;
+  q = ((c2 << 28) - c2) & MASK;
+  c2 += (q << 28) + q;
   c3 += q * 521120927;
   c4 += q * 240919632;
   c5 += q * 131109107;
@@ -649,8 +649,8 @@ export function sqrMont(out: usize, a: usize): void {
   c9 += q * 240920116;
   c10 += q * 3171406;
   c3 += c2 >> 29;
-  q = (c3 * MU) & MASK;
-  c3 += q * 268435457;
+  q = ((c3 << 28) - c3) & MASK;
+  c3 += (q << 28) + q;
   c4 += q * 521120927;
   c5 += q * 240919632;
   c6 += q * 131109107;
@@ -660,8 +660,8 @@ export function sqrMont(out: usize, a: usize): void {
   c10 += q * 240920116;
   c11 += q * 3171406;
   c4 += c3 >> 29;
-  q = (c4 * MU) & MASK;
-  c4 += q * 268435457;
+  q = ((c4 << 28) - c4) & MASK;
+  c4 += (q << 28) + q;
   c5 += q * 521120927;
   c6 += q * 240919632;
   c7 += q * 131109107;
@@ -671,8 +671,8 @@ export function sqrMont(out: usize, a: usize): void {
   c11 += q * 240920116;
   c12 += q * 3171406;
   c5 += c4 >> 29;
-  q = (c5 * MU) & MASK;
-  c5 += q * 268435457;
+  q = ((c5 << 28) - c5) & MASK;
+  c5 += (q << 28) + q;
   c6 += q * 521120927;
   c7 += q * 240919632;
   c8 += q * 131109107;
@@ -682,8 +682,8 @@ export function sqrMont(out: usize, a: usize): void {
   c12 += q * 240920116;
   c13 += q * 3171406;
   c6 += c5 >> 29;
-  q = (c6 * MU) & MASK;
-  c6 += q * 268435457;
+  q = ((c6 << 28) - c6) & MASK;
+  c6 += (q << 28) + q;
   c7 += q * 521120927;
   c8 += q * 240919632;
   c9 += q * 131109107;
@@ -693,8 +693,8 @@ export function sqrMont(out: usize, a: usize): void {
   c13 += q * 240920116;
   c14 += q * 3171406;
   c7 += c6 >> 29;
-  q = (c7 * MU) & MASK;
-  c7 += q * 268435457;
+  q = ((c7 << 28) - c7) & MASK;
+  c7 += (q << 28) + q;
   c8 += q * 521120927;
   c9 += q * 240919632;
   c10 += q * 131109107;
@@ -704,8 +704,8 @@ export function sqrMont(out: usize, a: usize): void {
   c14 += q * 240920116;
   c15 += q * 3171406;
   c8 += c7 >> 29;
-  q = (c8 * MU) & MASK;
-  c8 += q * 268435457;
+  q = ((c8 << 28) - c8) & MASK;
+  c8 += (q << 28) + q;
   c9 += q * 521120927;
   c10 += q * 240919632;
   c11 += q * 131109107;
@@ -741,8 +741,7 @@ export function sqrMont(out: usize, a: usize): void {
   store<u64>(out, c16, 56);
   store<u64>(out, c17, 64);
 }
-
-export function dot(out: usize, row: usize, vec: usize, n: i32): void {
+export function dot(out: usize, row: usize, vec: usize, n: i32, stride: usize): void {
   let c0: u64 = 0;
   let c1: u64 = 0;
   let c2: u64 = 0;
@@ -764,8 +763,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   let q: u64 = 0;
   let left = 7;
   for (let j = 0; j < n; j++) {
-    const a = row + <usize>j * ELEM;
-    const b = vec + <usize>j * ELEM;
+    const a = row + <usize>j * stride;
+    const b = vec + <usize>j * stride;
     const b0 = load<u64>(b, 0);
     const b1 = load<u64>(b, 8);
     const b2 = load<u64>(b, 16);
@@ -955,8 +954,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c15 &= MASK;
   c17 += c16 >> 29;
   c16 &= MASK;
-  q = (c0 * MU) & MASK;
-  c0 += q * 268435457;
+  q = ((c0 << 28) - c0) & MASK;
+  c0 += (q << 28) + q;
   c1 += q * 521120927;
   c2 += q * 240919632;
   c3 += q * 131109107;
@@ -966,8 +965,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c7 += q * 240920116;
   c8 += q * 3171406;
   c1 += c0 >> 29;
-  q = (c1 * MU) & MASK;
-  c1 += q * 268435457;
+  q = ((c1 << 28) - c1) & MASK;
+  c1 += (q << 28) + q;
   c2 += q * 521120927;
   c3 += q * 240919632;
   c4 += q * 131109107;
@@ -977,8 +976,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c8 += q * 240920116;
   c9 += q * 3171406;
   c2 += c1 >> 29;
-  q = (c2 * MU) & MASK;
-  c2 += q * 268435457;
+  q = ((c2 << 28) - c2) & MASK;
+  c2 += (q << 28) + q;
   c3 += q * 521120927;
   c4 += q * 240919632;
   c5 += q * 131109107;
@@ -988,8 +987,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c9 += q * 240920116;
   c10 += q * 3171406;
   c3 += c2 >> 29;
-  q = (c3 * MU) & MASK;
-  c3 += q * 268435457;
+  q = ((c3 << 28) - c3) & MASK;
+  c3 += (q << 28) + q;
   c4 += q * 521120927;
   c5 += q * 240919632;
   c6 += q * 131109107;
@@ -999,8 +998,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c10 += q * 240920116;
   c11 += q * 3171406;
   c4 += c3 >> 29;
-  q = (c4 * MU) & MASK;
-  c4 += q * 268435457;
+  q = ((c4 << 28) - c4) & MASK;
+  c4 += (q << 28) + q;
   c5 += q * 521120927;
   c6 += q * 240919632;
   c7 += q * 131109107;
@@ -1010,8 +1009,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c11 += q * 240920116;
   c12 += q * 3171406;
   c5 += c4 >> 29;
-  q = (c5 * MU) & MASK;
-  c5 += q * 268435457;
+  q = ((c5 << 28) - c5) & MASK;
+  c5 += (q << 28) + q;
   c6 += q * 521120927;
   c7 += q * 240919632;
   c8 += q * 131109107;
@@ -1021,8 +1020,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c12 += q * 240920116;
   c13 += q * 3171406;
   c6 += c5 >> 29;
-  q = (c6 * MU) & MASK;
-  c6 += q * 268435457;
+  q = ((c6 << 28) - c6) & MASK;
+  c6 += (q << 28) + q;
   c7 += q * 521120927;
   c8 += q * 240919632;
   c9 += q * 131109107;
@@ -1032,8 +1031,8 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c13 += q * 240920116;
   c14 += q * 3171406;
   c7 += c6 >> 29;
-  q = (c7 * MU) & MASK;
-  c7 += q * 268435457;
+  q = ((c7 << 28) - c7) & MASK;
+  c7 += (q << 28) + q;
   c8 += q * 521120927;
   c9 += q * 240919632;
   c10 += q * 131109107;
@@ -1043,8 +1042,464 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
   c14 += q * 240920116;
   c15 += q * 3171406;
   c8 += c7 >> 29;
-  q = (c8 * MU) & MASK;
-  c8 += q * 268435457;
+  q = ((c8 << 28) - c8) & MASK;
+  c8 += (q << 28) + q;
+  c9 += q * 521120927;
+  c10 += q * 240919632;
+  c11 += q * 131109107;
+  c12 += q * 361091715;
+  c13 += q * 47923392;
+  c14 += q * 10936641;
+  c15 += q * 240920116;
+  c16 += q * 3171406;
+  c9 += c8 >> 29;
+  c10 += c9 >> 29;
+  c9 &= MASK;
+  c11 += c10 >> 29;
+  c10 &= MASK;
+  c12 += c11 >> 29;
+  c11 &= MASK;
+  c13 += c12 >> 29;
+  c12 &= MASK;
+  c14 += c13 >> 29;
+  c13 &= MASK;
+  c15 += c14 >> 29;
+  c14 &= MASK;
+  c16 += c15 >> 29;
+  c15 &= MASK;
+  c17 += c16 >> 29;
+  c16 &= MASK;
+  store<u64>(out, c9, 0);
+  store<u64>(out, c10, 8);
+  store<u64>(out, c11, 16);
+  store<u64>(out, c12, 24);
+  store<u64>(out, c13, 32);
+  store<u64>(out, c14, 40);
+  store<u64>(out, c15, 48);
+  store<u64>(out, c16, 56);
+  store<u64>(out, c17, 64);
+}
+export function dotWino(out: usize, row: usize, vec: usize, n: i32, addA: usize, addB: usize): void {
+  let c0: u64 = 0;
+  let c1: u64 = 0;
+  let c2: u64 = 0;
+  let c3: u64 = 0;
+  let c4: u64 = 0;
+  let c5: u64 = 0;
+  let c6: u64 = 0;
+  let c7: u64 = 0;
+  let c8: u64 = 0;
+  let c9: u64 = load<u64>(addA, 0) + load<u64>(addB, 0);
+  let c10: u64 = load<u64>(addA, 8) + load<u64>(addB, 8);
+  let c11: u64 = load<u64>(addA, 16) + load<u64>(addB, 16);
+  let c12: u64 = load<u64>(addA, 24) + load<u64>(addB, 24);
+  let c13: u64 = load<u64>(addA, 32) + load<u64>(addB, 32);
+  let c14: u64 = load<u64>(addA, 40) + load<u64>(addB, 40);
+  let c15: u64 = load<u64>(addA, 48) + load<u64>(addB, 48);
+  let c16: u64 = load<u64>(addA, 56) + load<u64>(addB, 56);
+  let c17: u64 = load<u64>(addA, 64) + load<u64>(addB, 64);
+  let q: u64 = 0;
+  const pairs = n >> 1;
+  for (let j = 0; j < pairs; j++) {
+    const a = row + <usize>(2 * j) * ELEM;
+    const b = vec + <usize>(2 * j) * ELEM;
+    const y0 = load<u64>(a, 72) + load<u64>(b, 0);
+    const y1 = load<u64>(a, 80) + load<u64>(b, 8);
+    const y2 = load<u64>(a, 88) + load<u64>(b, 16);
+    const y3 = load<u64>(a, 96) + load<u64>(b, 24);
+    const y4 = load<u64>(a, 104) + load<u64>(b, 32);
+    const y5 = load<u64>(a, 112) + load<u64>(b, 40);
+    const y6 = load<u64>(a, 120) + load<u64>(b, 48);
+    const y7 = load<u64>(a, 128) + load<u64>(b, 56);
+    const y8 = load<u64>(a, 136) + load<u64>(b, 64);
+    {
+      const xi = load<u64>(a, 0) + load<u64>(b, 72);
+      c0 += xi * y0;
+      c1 += xi * y1;
+      c2 += xi * y2;
+      c3 += xi * y3;
+      c4 += xi * y4;
+      c5 += xi * y5;
+      c6 += xi * y6;
+      c7 += xi * y7;
+      c8 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 8) + load<u64>(b, 80);
+      c1 += xi * y0;
+      c2 += xi * y1;
+      c3 += xi * y2;
+      c4 += xi * y3;
+      c5 += xi * y4;
+      c6 += xi * y5;
+      c7 += xi * y6;
+      c8 += xi * y7;
+      c9 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 16) + load<u64>(b, 88);
+      c2 += xi * y0;
+      c3 += xi * y1;
+      c4 += xi * y2;
+      c5 += xi * y3;
+      c6 += xi * y4;
+      c7 += xi * y5;
+      c8 += xi * y6;
+      c9 += xi * y7;
+      c10 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 24) + load<u64>(b, 96);
+      c3 += xi * y0;
+      c4 += xi * y1;
+      c5 += xi * y2;
+      c6 += xi * y3;
+      c7 += xi * y4;
+      c8 += xi * y5;
+      c9 += xi * y6;
+      c10 += xi * y7;
+      c11 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 32) + load<u64>(b, 104);
+      c4 += xi * y0;
+      c5 += xi * y1;
+      c6 += xi * y2;
+      c7 += xi * y3;
+      c8 += xi * y4;
+      c9 += xi * y5;
+      c10 += xi * y6;
+      c11 += xi * y7;
+      c12 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 40) + load<u64>(b, 112);
+      c5 += xi * y0;
+      c6 += xi * y1;
+      c7 += xi * y2;
+      c8 += xi * y3;
+      c9 += xi * y4;
+      c10 += xi * y5;
+      c11 += xi * y6;
+      c12 += xi * y7;
+      c13 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 48) + load<u64>(b, 120);
+      c6 += xi * y0;
+      c7 += xi * y1;
+      c8 += xi * y2;
+      c9 += xi * y3;
+      c10 += xi * y4;
+      c11 += xi * y5;
+      c12 += xi * y6;
+      c13 += xi * y7;
+      c14 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 56) + load<u64>(b, 128);
+      c7 += xi * y0;
+      c8 += xi * y1;
+      c9 += xi * y2;
+      c10 += xi * y3;
+      c11 += xi * y4;
+      c12 += xi * y5;
+      c13 += xi * y6;
+      c14 += xi * y7;
+      c15 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 64) + load<u64>(b, 136);
+      c8 += xi * y0;
+      c9 += xi * y1;
+      c10 += xi * y2;
+      c11 += xi * y3;
+      c12 += xi * y4;
+      c13 += xi * y5;
+      c14 += xi * y6;
+      c15 += xi * y7;
+      c16 += xi * y8;
+    }
+    c1 += c0 >> 29;
+    c0 &= MASK;
+    c2 += c1 >> 29;
+    c1 &= MASK;
+    c3 += c2 >> 29;
+    c2 &= MASK;
+    c4 += c3 >> 29;
+    c3 &= MASK;
+    c5 += c4 >> 29;
+    c4 &= MASK;
+    c6 += c5 >> 29;
+    c5 &= MASK;
+    c7 += c6 >> 29;
+    c6 &= MASK;
+    c8 += c7 >> 29;
+    c7 &= MASK;
+    c9 += c8 >> 29;
+    c8 &= MASK;
+    c10 += c9 >> 29;
+    c9 &= MASK;
+    c11 += c10 >> 29;
+    c10 &= MASK;
+    c12 += c11 >> 29;
+    c11 &= MASK;
+    c13 += c12 >> 29;
+    c12 &= MASK;
+    c14 += c13 >> 29;
+    c13 &= MASK;
+    c15 += c14 >> 29;
+    c14 &= MASK;
+    c16 += c15 >> 29;
+    c15 &= MASK;
+    c17 += c16 >> 29;
+    c16 &= MASK;
+  }
+  if (n & 1) {
+    const a = row + <usize>(n - 1) * ELEM;
+    const b = vec + <usize>(n - 1) * ELEM;
+    const y0 = load<u64>(b, 0);
+    const y1 = load<u64>(b, 8);
+    const y2 = load<u64>(b, 16);
+    const y3 = load<u64>(b, 24);
+    const y4 = load<u64>(b, 32);
+    const y5 = load<u64>(b, 40);
+    const y6 = load<u64>(b, 48);
+    const y7 = load<u64>(b, 56);
+    const y8 = load<u64>(b, 64);
+    {
+      const xi = load<u64>(a, 0);
+      c0 += xi * y0;
+      c1 += xi * y1;
+      c2 += xi * y2;
+      c3 += xi * y3;
+      c4 += xi * y4;
+      c5 += xi * y5;
+      c6 += xi * y6;
+      c7 += xi * y7;
+      c8 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 8);
+      c1 += xi * y0;
+      c2 += xi * y1;
+      c3 += xi * y2;
+      c4 += xi * y3;
+      c5 += xi * y4;
+      c6 += xi * y5;
+      c7 += xi * y6;
+      c8 += xi * y7;
+      c9 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 16);
+      c2 += xi * y0;
+      c3 += xi * y1;
+      c4 += xi * y2;
+      c5 += xi * y3;
+      c6 += xi * y4;
+      c7 += xi * y5;
+      c8 += xi * y6;
+      c9 += xi * y7;
+      c10 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 24);
+      c3 += xi * y0;
+      c4 += xi * y1;
+      c5 += xi * y2;
+      c6 += xi * y3;
+      c7 += xi * y4;
+      c8 += xi * y5;
+      c9 += xi * y6;
+      c10 += xi * y7;
+      c11 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 32);
+      c4 += xi * y0;
+      c5 += xi * y1;
+      c6 += xi * y2;
+      c7 += xi * y3;
+      c8 += xi * y4;
+      c9 += xi * y5;
+      c10 += xi * y6;
+      c11 += xi * y7;
+      c12 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 40);
+      c5 += xi * y0;
+      c6 += xi * y1;
+      c7 += xi * y2;
+      c8 += xi * y3;
+      c9 += xi * y4;
+      c10 += xi * y5;
+      c11 += xi * y6;
+      c12 += xi * y7;
+      c13 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 48);
+      c6 += xi * y0;
+      c7 += xi * y1;
+      c8 += xi * y2;
+      c9 += xi * y3;
+      c10 += xi * y4;
+      c11 += xi * y5;
+      c12 += xi * y6;
+      c13 += xi * y7;
+      c14 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 56);
+      c7 += xi * y0;
+      c8 += xi * y1;
+      c9 += xi * y2;
+      c10 += xi * y3;
+      c11 += xi * y4;
+      c12 += xi * y5;
+      c13 += xi * y6;
+      c14 += xi * y7;
+      c15 += xi * y8;
+    }
+    {
+      const xi = load<u64>(a, 64);
+      c8 += xi * y0;
+      c9 += xi * y1;
+      c10 += xi * y2;
+      c11 += xi * y3;
+      c12 += xi * y4;
+      c13 += xi * y5;
+      c14 += xi * y6;
+      c15 += xi * y7;
+      c16 += xi * y8;
+    }
+    c1 += c0 >> 29;
+    c0 &= MASK;
+    c2 += c1 >> 29;
+    c1 &= MASK;
+    c3 += c2 >> 29;
+    c2 &= MASK;
+    c4 += c3 >> 29;
+    c3 &= MASK;
+    c5 += c4 >> 29;
+    c4 &= MASK;
+    c6 += c5 >> 29;
+    c5 &= MASK;
+    c7 += c6 >> 29;
+    c6 &= MASK;
+    c8 += c7 >> 29;
+    c7 &= MASK;
+    c9 += c8 >> 29;
+    c8 &= MASK;
+    c10 += c9 >> 29;
+    c9 &= MASK;
+    c11 += c10 >> 29;
+    c10 &= MASK;
+    c12 += c11 >> 29;
+    c11 &= MASK;
+    c13 += c12 >> 29;
+    c12 &= MASK;
+    c14 += c13 >> 29;
+    c13 &= MASK;
+    c15 += c14 >> 29;
+    c14 &= MASK;
+    c16 += c15 >> 29;
+    c15 &= MASK;
+    c17 += c16 >> 29;
+    c16 &= MASK;
+  }
+  q = ((c0 << 28) - c0) & MASK;
+  c0 += (q << 28) + q;
+  c1 += q * 521120927;
+  c2 += q * 240919632;
+  c3 += q * 131109107;
+  c4 += q * 361091715;
+  c5 += q * 47923392;
+  c6 += q * 10936641;
+  c7 += q * 240920116;
+  c8 += q * 3171406;
+  c1 += c0 >> 29;
+  q = ((c1 << 28) - c1) & MASK;
+  c1 += (q << 28) + q;
+  c2 += q * 521120927;
+  c3 += q * 240919632;
+  c4 += q * 131109107;
+  c5 += q * 361091715;
+  c6 += q * 47923392;
+  c7 += q * 10936641;
+  c8 += q * 240920116;
+  c9 += q * 3171406;
+  c2 += c1 >> 29;
+  q = ((c2 << 28) - c2) & MASK;
+  c2 += (q << 28) + q;
+  c3 += q * 521120927;
+  c4 += q * 240919632;
+  c5 += q * 131109107;
+  c6 += q * 361091715;
+  c7 += q * 47923392;
+  c8 += q * 10936641;
+  c9 += q * 240920116;
+  c10 += q * 3171406;
+  c3 += c2 >> 29;
+  q = ((c3 << 28) - c3) & MASK;
+  c3 += (q << 28) + q;
+  c4 += q * 521120927;
+  c5 += q * 240919632;
+  c6 += q * 131109107;
+  c7 += q * 361091715;
+  c8 += q * 47923392;
+  c9 += q * 10936641;
+  c10 += q * 240920116;
+  c11 += q * 3171406;
+  c4 += c3 >> 29;
+  q = ((c4 << 28) - c4) & MASK;
+  c4 += (q << 28) + q;
+  c5 += q * 521120927;
+  c6 += q * 240919632;
+  c7 += q * 131109107;
+  c8 += q * 361091715;
+  c9 += q * 47923392;
+  c10 += q * 10936641;
+  c11 += q * 240920116;
+  c12 += q * 3171406;
+  c5 += c4 >> 29;
+  q = ((c5 << 28) - c5) & MASK;
+  c5 += (q << 28) + q;
+  c6 += q * 521120927;
+  c7 += q * 240919632;
+  c8 += q * 131109107;
+  c9 += q * 361091715;
+  c10 += q * 47923392;
+  c11 += q * 10936641;
+  c12 += q * 240920116;
+  c13 += q * 3171406;
+  c6 += c5 >> 29;
+  q = ((c6 << 28) - c6) & MASK;
+  c6 += (q << 28) + q;
+  c7 += q * 521120927;
+  c8 += q * 240919632;
+  c9 += q * 131109107;
+  c10 += q * 361091715;
+  c11 += q * 47923392;
+  c12 += q * 10936641;
+  c13 += q * 240920116;
+  c14 += q * 3171406;
+  c7 += c6 >> 29;
+  q = ((c7 << 28) - c7) & MASK;
+  c7 += (q << 28) + q;
+  c8 += q * 521120927;
+  c9 += q * 240919632;
+  c10 += q * 131109107;
+  c11 += q * 361091715;
+  c12 += q * 47923392;
+  c13 += q * 10936641;
+  c14 += q * 240920116;
+  c15 += q * 3171406;
+  c8 += c7 >> 29;
+  q = ((c8 << 28) - c8) & MASK;
+  c8 += (q << 28) + q;
   c9 += q * 521120927;
   c10 += q * 240919632;
   c11 += q * 131109107;
@@ -1083,4 +1538,7 @@ export function dot(out: usize, row: usize, vec: usize, n: i32): void {
 
 export const P_LIMBS: StaticArray<u64> = [
   268435457, 521120927, 240919632, 131109107, 361091715, 47923392, 10936641, 240920116, 3171406,
+];
+export const P8_LIMBS: StaticArray<u64> = [
+  8, 410871036, 316744327, 512001947, 204379161, 383387141, 87493128, 316748192, 25371251,
 ];

@@ -4,7 +4,8 @@
  *
  * Memory: [scratch (this module) | constants and I/O (placed by the JS host above heapBase())].
  * Constants for width t, in Montgomery form, 72 bytes each, at `consts`:
- *   C (8t + nP) | S ((2t - 1) nP) | M^T (t x t, row i = column i of M) | P^T (t x t).
+ *   C (8t + nP) | S ((2t - 1) nP) | M^T (t x t, row i = column i of M) | P^T (t x t) |
+ *   negA(M^T) (t) | negA(P^T) (t), where negA(row) = -sum_k row[2k] row[2k+1] (for dotWino).
  *
  * Bounds (rho = R / p ~ 169.3; Montgomery output of inputs < a p and < b p is < (ab/rho + 1) p):
  * - pow5 of x < 13p: x^2 < 2p, x^4 < 1.03p, x^5 < 1.1p (before adding a constant < p);
@@ -16,9 +17,20 @@
  * So every limb product is of normalized (< 2^29) limbs and no reduction other than
  * Montgomery's is needed; the output is brought to [0, p) once at the end.
  */
-import { ELEM, MASK, P_LIMBS, dot, mulAddMont, mulMont, sqrMont } from "./field";
+import {
+  ELEM,
+  FIELD_END,
+  MASK,
+  P8_LIMBS,
+  P_LIMBS,
+  dot,
+  dotWino,
+  mulAddMont,
+  mulMont,
+  sqrMont,
+} from "./field";
 
-const BASE: usize = (__heap_base + 63) & ~(<usize>63);
+const BASE: usize = FIELD_END;
 /** R^2 mod p (Montgomery form of R); written by the host. */
 const R2: usize = BASE;
 /** The integer 1 (to leave Montgomery form); written by the host. */
@@ -27,7 +39,8 @@ const X2: usize = BASE + 2 * ELEM;
 const X4: usize = BASE + 3 * ELEM;
 const X: usize = BASE + 4 * ELEM;
 const T: usize = BASE + 5 * ELEM;
-const STATE_A: usize = BASE + 6 * ELEM;
+const NB: usize = BASE + 6 * ELEM;
+const STATE_A: usize = BASE + 7 * ELEM;
 const STATE_B: usize = STATE_A + 17 * ELEM;
 const END: usize = STATE_B + 17 * ELEM;
 
@@ -86,6 +99,28 @@ function subPIfGe(x: usize): bool {
   return true;
 }
 
+/** Winograd's pairing pays off from this width on (see dotWino in field.ts). */
+const WINO_MIN_T = 6;
+
+/** nxt = mat * cur for a t x t row-major matrix; negA holds its rows' Winograd constants. */
+function matvec(nxt: usize, mat: usize, negA: usize, cur: usize, t: i32): void {
+  const tu = <usize>t;
+  if (t >= WINO_MIN_T) {
+    // NB = 8p - sum_k cur[2k] cur[2k+1] (the sum is < 4p, see the bounds above).
+    dot(X, cur, cur + ELEM, t >> 1, 2 * ELEM);
+    let borrow: i64 = 0;
+    for (let k = 0; k < 9; k++) {
+      const v: i64 = <i64>unchecked(P8_LIMBS[k]) - <i64>load<u64>(X + ((<usize>k) << 3)) + borrow;
+      borrow = v >> 29;
+      store<u64>(NB + ((<usize>k) << 3), <u64>(v & (<i64>MASK)));
+    }
+    for (let i: usize = 0; i < tu; i++)
+      dotWino(nxt + i * ELEM, mat + i * tu * ELEM, cur, t, negA + i * ELEM, NB);
+  } else {
+    for (let i: usize = 0; i < tu; i++) dot(nxt + i * ELEM, mat + i * tu * ELEM, cur, t, ELEM);
+  }
+}
+
 function pow5AddInPlace(x: usize, c: usize): void {
   sqrMont(X2, x);
   sqrMont(X4, X2);
@@ -99,13 +134,15 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
   const sB = cB + <usize>(8 * t + nP) * ELEM;
   const mB = sB + <usize>((2 * t - 1) * nP) * ELEM;
   const pB = mB + tu * tu * ELEM;
+  const naM = pB + tu * tu * ELEM;
+  const naP = naM + tu * ELEM;
   let cur = st;
   let nxt = tmp;
   for (let r = 0; r < 4; r++) {
     const cr = cB + <usize>((r + 1) * t) * ELEM;
     for (let i: usize = 0; i < tu; i++) pow5AddInPlace(cur + i * ELEM, cr + i * ELEM);
-    const mat = r == 3 ? pB : mB;
-    for (let i: usize = 0; i < tu; i++) dot(nxt + i * ELEM, mat + i * tu * ELEM, cur, t);
+    if (r == 3) matvec(nxt, pB, naP, cur, t);
+    else matvec(nxt, mB, naM, cur, t);
     const s = cur;
     cur = nxt;
     nxt = s;
@@ -114,7 +151,7 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
   for (let r = 0; r < nP; r++) {
     pow5AddInPlace(cur, cp + <usize>r * ELEM);
     const s = sB + <usize>((2 * t - 1) * r) * ELEM;
-    dot(T, s, cur, t);
+    dot(T, s, cur, t, ELEM);
     const v = s + tu * ELEM - ELEM; // v[k] = S[(2t-1)r + t + k - 1]
     for (let k: usize = 1; k < tu; k++) mulAddMont(cur + k * ELEM, cur, v + k * ELEM, cur + k * ELEM);
     memory.copy(cur, T, ELEM);
@@ -123,7 +160,7 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
   for (let r = 0; r < 3; r++) {
     const cr = cf + <usize>(r * t) * ELEM;
     for (let i: usize = 0; i < tu; i++) pow5AddInPlace(cur + i * ELEM, cr + i * ELEM);
-    for (let i: usize = 0; i < tu; i++) dot(nxt + i * ELEM, mB + i * tu * ELEM, cur, t);
+    matvec(nxt, mB, naM, cur, t);
     const s = cur;
     cur = nxt;
     nxt = s;
@@ -134,7 +171,7 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
     sqrMont(X4, X2);
     mulMont(x, X4, x);
   }
-  dot(nxt, mB, cur, t); // only state[0] is output
+  dot(nxt, mB, cur, t, ELEM); // only state[0] is output
   return nxt;
 }
 
@@ -163,4 +200,21 @@ export function permuteBatch(t: i32, nP: i32, consts: usize, inPtr: usize, outPt
 /** Benchmark helper: x := x * x / R, `count` times, on the element at `x`. */
 export function mulLoop(x: usize, count: i32): void {
   for (let i = 0; i < count; i++) mulMont(x, x, x);
+}
+
+/**
+ * Benchmark helper on the state buffers: kind 0 = 16 independent multiply-adds (throughput),
+ * 1 = one 17-term dot product, 2 = 16 independent squarings; repeated `count` times.
+ */
+export function benchKernel(kind: i32, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    if (kind == 0) {
+      for (let k: usize = 1; k < 17; k++)
+        mulAddMont(STATE_A + k * ELEM, STATE_A, STATE_B + k * ELEM, STATE_A + k * ELEM);
+    } else if (kind == 1) {
+      dot(STATE_B, STATE_B, STATE_A, 17, ELEM);
+    } else {
+      for (let k: usize = 0; k < 16; k++) sqrMont(STATE_B + k * ELEM, STATE_A + k * ELEM);
+    }
+  }
 }
