@@ -33,7 +33,7 @@ import { type AirDefinition, LOGUP_ALPHA, LOGUP_BETA, NUM_CHALLENGES, type Table
 import { BlockEvaluator } from "./evaluator.ts";
 import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
-import { foldCoset } from "./fri.ts";
+import { foldLayer } from "./fri.ts";
 import { combineDeep, invDifferences } from "./deep.ts";
 import { wasmCoeffsToCosetBitrev, wasmCosetLdeBitrev, wasmIdft, wasmReduceRows } from "../field/wasm.ts";
 import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
@@ -659,13 +659,7 @@ export async function prove(
     friTrees.push(tree);
     tr.absorbElement(tree.root);
     const beta = tr.challengeExt();
-    const xs = cosetBases(logS, step, shift);
-    const next = new Uint32Array(4 * rows);
-    const vals: Ext[] = new Array(a);
-    for (let j = 0; j < rows; j++) {
-      for (let t = 0; t < a; t++) vals[t] = getExt(layer, j * a + t);
-      next.set(foldCoset(vals, xs[j], beta, step), 4 * j);
-    }
+    const next = foldLayer(layer, logS, shift, beta, step);
     const roll = ro.get(logS - step);
     if (roll) {
       const bA = epow(beta, a);
