@@ -106,6 +106,9 @@ export class Builder {
     return this.store ? this.store.nConstraints : this.rowCount;
   }
   private rowCount = 0;
+  private readonly scratch: bigint[] = [];
+  private stamp = new Uint32Array(1024);
+  private gen = 0;
 
   // ---------------------------------------------------------------- wires
 
@@ -218,11 +221,11 @@ export class Builder {
     while (i < aw.length || j < bw.length) {
       if (j >= bw.length || (i < aw.length && aw[i] < bw[j])) {
         w.push(aw[i]);
-        c.push((a.c[i] * al) % R);
+        c.push(al === 1n ? a.c[i] : (a.c[i] * al) % R);
         i++;
       } else if (i >= aw.length || bw[j] < aw[i]) {
         w.push(bw[j]);
-        c.push((b.c[j] * be) % R);
+        c.push(be === 1n ? b.c[j] : (b.c[j] * be) % R);
         j++;
       } else {
         const s = (a.c[i] * al + b.c[j] * be) % R;
@@ -265,18 +268,35 @@ export class Builder {
     }
     if (this.vals) v %= R;
     if (!this.sym) return new Lc(EMPTY_W, EMPTY_C, v, nonConst);
-    const acc = new Map<number, bigint>();
-    if (kc !== 0n) acc.set(0, kc);
+    // Dense scratch indexed by wire (no hashing): acc[w] accumulates, `touched` lists the wires.
+    const acc = this.scratch;
+    while (acc.length < this.nW) acc.push(0n);
+    const touched: number[] = [];
+    const add = (x: number, v: bigint): void => {
+      if (this.stamp[x] !== this.gen) {
+        this.stamp[x] = this.gen;
+        acc[x] = v;
+        touched.push(x);
+      } else acc[x] += v;
+    };
+    if (this.stamp.length < this.nW) {
+      const next = new Uint32Array(Math.max(this.nW, 2 * this.stamp.length));
+      next.set(this.stamp);
+      this.stamp = next;
+    }
+    this.gen = (this.gen + 1) >>> 0 || 1;
+    if (kc !== 0n) add(0, kc);
     for (const [k, a] of terms) {
       const kk = fmod(k);
       if (kk === 0n) continue;
-      for (let i = 0; i < a.w.length; i++) acc.set(a.w[i], (acc.get(a.w[i]) ?? 0n) + a.c[i] * kk);
+      if (kk === 1n) for (let i = 0; i < a.w.length; i++) add(a.w[i], a.c[i]);
+      else for (let i = 0; i < a.w.length; i++) add(a.w[i], a.c[i] * kk);
     }
-    const ws = [...acc.keys()].sort((x, y) => x - y);
+    touched.sort((x, y) => x - y);
     const w: number[] = [];
     const c: bigint[] = [];
-    for (const x of ws) {
-      const s = (acc.get(x) as bigint) % R;
+    for (const x of touched) {
+      const s = acc[x] % R;
       if (s !== 0n) {
         w.push(x);
         c.push(s);

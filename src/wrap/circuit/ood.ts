@@ -1,0 +1,209 @@
+/**
+ * Out-of-domain evaluation of an AIR's constraint expressions as R1CS rows: the circuit
+ * counterpart of `src/stark/ood.ts` (`evalExt`), walking the same DAG (`topoOrder`, memoized
+ * by node id) in emulated F_p[x]/(x^4 − 3) arithmetic, plus the per-table OOD check of
+ * `src/stark/verifier.ts`: Σ_k alpha^k·C_k(z) = Z_H(z)·Σ_j z^(jn)·Q_j(z).
+ *
+ * Values are tracked as constant / base / extension so that a product costs 0 rows with a
+ * constant, 4 with a base value (public inputs) and 16 with two extension values.
+ * Not done here: replaying the transcript to derive z and alpha (gadgets/transcript.ts has
+ * the pieces), Merkle/FRI checks, LogUp global constraints with `inv` are supported but
+ * only tested through the unit tests of the extension inverse.
+ */
+import type { Expr } from "../../stark/expr.ts";
+import { topoOrder } from "../../stark/expr.ts";
+import type { Builder } from "../r1cs/builder.ts";
+import { KB_P, type Kb } from "../r1cs/gadgets/koalabear.ts";
+import { EXT_W, KoalaBearExt, type KbExt } from "../r1cs/gadgets/koalabear-ext.ts";
+
+/** A value during the walk. */
+export type OodValue =
+  | { readonly kind: "const"; readonly c: bigint }
+  | { readonly kind: "base"; readonly v: Kb }
+  | { readonly kind: "ext"; readonly v: KbExt };
+
+export interface OodCircuitEnv {
+  column(group: "pre" | "main" | "aux", index: number, next: boolean): KbExt;
+  selector(which: "first" | "last" | "transition"): KbExt;
+  pub(index: number): Kb;
+  chal(index: number): KbExt;
+  cumSum(table: number): KbExt;
+}
+
+export class OodEmitter {
+  readonly e: KoalaBearExt;
+  constructor(readonly b: Builder) {
+    this.e = new KoalaBearExt(b);
+  }
+
+  toExt(x: OodValue): KbExt {
+    if (x.kind === "ext") return x.v;
+    if (x.kind === "base") return this.e.fromBase(x.v);
+    return this.e.constant([x.c]);
+  }
+
+  add(x: OodValue, y: OodValue, sign: 1 | -1): OodValue {
+    const f = this.e.f;
+    if (x.kind === "const" && y.kind === "const")
+      return { kind: "const", c: (x.c + (sign === 1 ? y.c : KB_P - y.c)) % KB_P };
+    if (x.kind !== "ext" && y.kind !== "ext") {
+      const a = x.kind === "base" ? x.v : f.constant(x.c);
+      const c = y.kind === "base" ? y.v : f.constant((y as { c: bigint }).c);
+      return { kind: "base", v: sign === 1 ? f.add(a, c) : f.sub(a, c) };
+    }
+    const a = this.toExt(x);
+    const c = this.toExt(y);
+    return { kind: "ext", v: sign === 1 ? this.e.add(a, c) : this.e.sub(a, c) };
+  }
+
+  mul(x: OodValue, y: OodValue): OodValue {
+    const f = this.e.f;
+    if (x.kind === "const" && y.kind === "const") return { kind: "const", c: (x.c * y.c) % KB_P };
+    if (y.kind === "const") return this.mul(y, x);
+    if (x.kind === "const") {
+      if (y.kind === "base") return { kind: "base", v: f.mulConst(y.v, x.c) };
+      return { kind: "ext", v: this.e.mulConst(y.v as KbExt, x.c) };
+    }
+    if (x.kind === "base" && y.kind === "base") return { kind: "base", v: f.mul(x.v, y.v) };
+    if (x.kind === "base") return { kind: "ext", v: this.e.mulBase(y.v as KbExt, x.v) };
+    if (y.kind === "base") return { kind: "ext", v: this.e.mulBase(x.v, y.v) };
+    return { kind: "ext", v: this.e.mul(x.v, y.v) };
+  }
+
+  /** Every expression's value at the OOD point (as `evalExt`), extension-valued. */
+  evaluate(exprs: readonly Expr[], env: OodCircuitEnv): KbExt[] {
+    return this.b.scope("ood.eval", () => {
+      const val = new Map<number, OodValue>();
+      const get = (x: Expr): OodValue => val.get(x.id) as OodValue;
+      for (const e of topoOrder(exprs)) {
+        const n = e.node;
+        let r: OodValue;
+        switch (n.op) {
+          case "const":
+            r = { kind: "const", c: BigInt(n.value) };
+            break;
+          case "col":
+            r = { kind: "ext", v: env.column(n.group, n.index, n.next) };
+            break;
+          case "pub":
+            r = { kind: "base", v: env.pub(n.index) };
+            break;
+          case "chal":
+            r = { kind: "ext", v: env.chal(n.index) };
+            break;
+          case "cumSum":
+            r = { kind: "ext", v: env.cumSum(n.table) };
+            break;
+          case "sel":
+            r = { kind: "ext", v: env.selector(n.which) };
+            break;
+          case "add":
+            r = this.add(get(n.a), get(n.b), 1);
+            break;
+          case "sub":
+            r = this.add(get(n.a), get(n.b), -1);
+            break;
+          case "mul":
+            r = this.mul(get(n.a), get(n.b));
+            break;
+          case "neg":
+            r = this.add({ kind: "const", c: 0n }, get(n.a), -1);
+            break;
+          case "inv":
+            r = { kind: "ext", v: this.e.inverse(this.toExt(get(n.a))) };
+            break;
+        }
+        val.set(e.id, r);
+      }
+      return exprs.map((x) => this.toExt(get(x)));
+    });
+  }
+
+  /** x^(2^k) by k squarings. */
+  powPow2(x: KbExt, k: number): KbExt {
+    let r = x;
+    for (let i = 0; i < k; i++) r = this.e.mul(r, r);
+    return r;
+  }
+
+  /**
+   * Z_H(z) = z^n − 1 and the Lagrange selectors of `src/stark/verifier.ts`:
+   * first = Z_H/(n(z − 1)), last = w⁻¹·Z_H/(n(z − w⁻¹)), transition = 1 − last.
+   * `wInv` is the inverse of the n-th root of unity used by the STARK (a constant).
+   */
+  selectors(
+    zeta: KbExt,
+    logN: number,
+    wInv: bigint,
+  ): { zn: KbExt; zh: KbExt; first: KbExt; last: KbExt; transition: KbExt } {
+    const e = this.e;
+    return this.b.scope("ood.selectors", () => {
+      const n = 1n << BigInt(logN);
+      const nInv = modPow(n, KB_P - 2n);
+      const zn = this.powPow2(zeta, logN);
+      const one = e.constant([1]);
+      const zh = e.sub(zn, one);
+      const zm1 = e.sub(zeta, one);
+      const zml = e.sub(zeta, e.constant([wInv]));
+      const first = e.mulConst(e.mul(zh, e.inverse(zm1)), nInv);
+      const last = e.mulConst(e.mul(zh, e.inverse(zml)), (nInv * wInv) % KB_P);
+      return { zn, zh, first, last, transition: e.sub(one, last) };
+    });
+  }
+
+  /** Σ_e x^e·list[4j + e] for extension-valued openings of base columns (free: x^e shifts). */
+  auxExt(list: readonly KbExt[], j: number): KbExt {
+    let acc = this.e.constant([0]);
+    for (let k = 0; k < 4; k++) acc = this.e.add(acc, this.shiftX(list[4 * j + k], k));
+    return acc;
+  }
+
+  /** a·x^k in F_p[x]/(x^4 − W): coefficients rotate, the wrapped ones times W (no rows). */
+  shiftX(a: KbExt, k: number): KbExt {
+    const f = this.e.f;
+    const out: Kb[] = [];
+    for (let i = 0; i < 4; i++) {
+      const src = i - k;
+      out.push(src >= 0 ? a[src] : f.mulConst(a[src + 4], EXT_W));
+    }
+    return out as unknown as KbExt;
+  }
+
+  /** Constrains Σ_k alpha^k·values[k] = zh·Σ_j zn^j·quotChunks[j]. */
+  assertQuotient(
+    values: readonly KbExt[],
+    alpha: KbExt,
+    zh: KbExt,
+    zn: KbExt,
+    quotChunks: readonly KbExt[],
+  ): void {
+    const e = this.e;
+    this.b.scope("ood.quotient", () => {
+      let combined = e.constant([0]);
+      let ap = e.constant([1]);
+      values.forEach((v, k) => {
+        combined = e.add(combined, k === 0 ? v : e.mul(v, ap));
+        if (k + 1 < values.length) ap = e.mul(ap, alpha);
+      });
+      let q = e.constant([0]);
+      let zjn = e.constant([1]);
+      quotChunks.forEach((c, j) => {
+        q = e.add(q, j === 0 ? c : e.mul(c, zjn));
+        if (j + 1 < quotChunks.length) zjn = e.mul(zjn, zn);
+      });
+      e.assertEqual(combined, e.mul(zh, q));
+    });
+  }
+}
+
+function modPow(a: bigint, e: bigint): bigint {
+  let r = 1n;
+  let base = a % KB_P;
+  let k = e;
+  while (k > 0n) {
+    if (k & 1n) r = (r * base) % KB_P;
+    base = (base * base) % KB_P;
+    k >>= 1n;
+  }
+  return r;
+}
