@@ -37,6 +37,7 @@ interface Exports {
   vFirstNonzero(a: number, n: number, stride: number): number;
   eAxpyB(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
   eAxpyE(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
+  eBatchInverse(ptr: number, n: number, scratch: number): void;
 }
 
 export type FieldKernels = Exports;
@@ -226,4 +227,19 @@ export function wasmReduceRows(
     e.reduceRows(mPtr, nr, width, coefPtr, oPtr, accumulate ? 1 : 0);
     out.set(u32(oPtr, 4 * nr), 4 * r0);
   }
+}
+
+/** In place: inverts extension elements (flat, canonical, 4 values each); zeros stay zero. */
+export function wasmExtBatchInverse(values: Uint32Array): Uint32Array {
+  const e = api();
+  const n = values.length / 4;
+  const block = Math.min(n, 1 << 18);
+  const ptr = scratchOf(32 * block);
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const m = Math.min(block, n - i0);
+    u32(ptr, 4 * m).set(values.subarray(4 * i0, 4 * (i0 + m)));
+    e.eBatchInverse(ptr, m, ptr + 16 * block);
+    values.set(u32(ptr, 4 * m), 4 * i0);
+  }
+  return values;
 }

@@ -55,6 +55,9 @@ export interface TableDef {
   readonly constraints: readonly Expr[];
   readonly interactions: readonly Interaction[];
   readonly auxGroups: readonly (readonly number[])[];
+  /** Per interaction: its LogUp denominator (extension) and its signed multiplicity (+m send, -m receive). */
+  readonly fingerprints: readonly Expr[];
+  readonly signedMultiplicities: readonly Expr[];
   readonly degree: number;
   /** Number of quotient chunks: next power of two >= max(1, degree - 1). */
   readonly quotientChunks: number;
@@ -291,6 +294,8 @@ export class AirBuilder {
         constraints: Object.freeze(constraints),
         interactions: Object.freeze([...tb.interactions]),
         auxGroups: Object.freeze(groups.map((g) => Object.freeze(g))),
+        fingerprints: Object.freeze(tb.interactions.map(fingerprint)),
+        signedMultiplicities: Object.freeze(tb.interactions.map(signed)),
         degree,
         quotientChunks: chunks,
       });

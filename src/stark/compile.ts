@@ -4,7 +4,8 @@
  * (four for extension values). Three modes:
  * - "combine": out[4i..4i+3] = sum_k alphaPow_k * C_k(point i)  (quotient numerator);
  * - "check":   returns the first (row * numConstraints + k) whose C_k != 0, or -1;
- * - "values":  out[i*count + k] = E_k(point i) for base-field expressions (LogUp inputs).
+ * - "values":  out[i*count + k] = E_k(point i) for base-field expressions;
+ * - "extValues": out[4(i*count + k) + j] = coefficient j of E_k(point i) (base values lifted).
  * Inputs are row-major matrices (pre, main, aux with 4 values per extension column), the
  * index of the current and the next row for each point, and the selector values per point.
  */
@@ -32,7 +33,7 @@ export interface EvalInputs {
   readonly cum: Uint32Array;
 }
 
-export type Mode = "combine" | "check" | "values";
+export type Mode = "combine" | "check" | "values" | "extValues";
 
 type Compiled = (
   inp: EvalInputs,
@@ -187,6 +188,10 @@ function compileChunk(exprs: readonly Expr[], mode: Mode, offset: number, total:
     exprs.forEach((e, k) => {
       const cond = e.isExt ? [0, 1, 2, 3].map((j) => `${v(e, j)} !== 0`).join(" || ") : `${v(e)} !== 0`;
       body.push(`if (${cond}) return i * ${total} + ${k + offset};`);
+    });
+  } else if (mode === "extValues") {
+    exprs.forEach((e, k) => {
+      for (let j = 0; j < 4; j++) body.push(`out[4 * (i * ${total} + ${k + offset}) + ${j}] = ${v(e, j)};`);
     });
   } else {
     exprs.forEach((e, k) => {

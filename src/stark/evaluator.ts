@@ -190,6 +190,24 @@ export class BlockEvaluator {
               const cand = (b0 + i) * this.total + r;
               if (best < 0 || cand < best) best = cand;
             }
+          } else if (mode === "extValues") {
+            const v = wasmU32(o, st.ext ? 4 * n : n);
+            const base = (b0 * this.total + r) * 4;
+            const stride = 4 * this.total;
+            for (let i = 0; i < n; i++) {
+              const q = base + i * stride;
+              if (st.ext) {
+                out[q] = fromMont(v[4 * i]);
+                out[q + 1] = fromMont(v[4 * i + 1]);
+                out[q + 2] = fromMont(v[4 * i + 2]);
+                out[q + 3] = fromMont(v[4 * i + 3]);
+              } else {
+                out[q] = fromMont(v[i]);
+                out[q + 1] = 0;
+                out[q + 2] = 0;
+                out[q + 3] = 0;
+              }
+            }
           } else {
             if (st.ext) throw new Error("evaluator: values mode takes base-field expressions only");
             const v = wasmU32(o, n);

@@ -29,13 +29,19 @@ import {
 import { hashRows } from "../hash/sponge.ts";
 import { Transcript } from "../hash/transcript.ts";
 import type { Expr } from "./expr.ts";
-import { type AirDefinition, LOGUP_ALPHA, LOGUP_BETA, NUM_CHALLENGES, type TableDef } from "./air.ts";
+import { type AirDefinition, NUM_CHALLENGES, type TableDef } from "./air.ts";
 import { BlockEvaluator } from "./evaluator.ts";
 import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
 import { combineDeep, invDifferences } from "./deep.ts";
-import { wasmCoeffsToCosetBitrev, wasmCosetLdeBitrev, wasmIdft, wasmReduceRows } from "../field/wasm.ts";
+import {
+  wasmCoeffsToCosetBitrev,
+  wasmCosetLdeBitrev,
+  wasmExtBatchInverse,
+  wasmIdft,
+  wasmReduceRows,
+} from "../field/wasm.ts";
 import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
 import { type QueryProof, type StarkProof, type TableOpenings, encodeProof } from "./proof.ts";
 import { absorbStatement } from "./statement.ts";
@@ -178,15 +184,16 @@ function traceSelectors(n: number): {
 function buildAux(
   w: TableWork,
   pubs: readonly number[],
-  challenges: Ext[],
+  chal: Uint32Array,
 ): { cols: Uint32Array[]; sum: Ext } {
   const t = w.def;
   const n = 1 << w.logN;
-  const exprs = t.interactions.flatMap((it) => [it.multiplicity, ...it.values]);
-  const prog = evaluatorFor(exprs, "values");
+  const I = t.interactions.length;
+  const exprs = [...t.signedMultiplicities, ...t.fingerprints];
+  const total = exprs.length;
   const sel = traceSelectors(n);
-  const vals = new Uint32Array(n * exprs.length);
-  prog(
+  const vals = new Uint32Array(4 * n * total);
+  evaluatorFor(exprs, "extValues")(
     {
       pre: rowMajor(w.pre, n),
       preWidth: t.preWidth,
@@ -200,7 +207,7 @@ function buildAux(
       selLast: sel.last,
       selTrans: sel.trans,
       pubs,
-      chal: new Uint32Array(0),
+      chal,
       cum: new Uint32Array(0),
     },
     0,
@@ -208,53 +215,49 @@ function buildAux(
     new Uint32Array(0),
     vals,
   );
-  const alpha = challenges[LOGUP_ALPHA];
-  const beta = challenges[LOGUP_BETA];
-  const maxArity = Math.max(...t.interactions.map((it) => it.values.length));
-  const betaPows: Ext[] = [];
-  for (let j = 0; j <= maxArity; j++) betaPows.push(epow(beta, j));
-  const I = t.interactions.length;
+  // Denominators of every (row, interaction), inverted together.
   const dens = new Uint32Array(4 * n * I);
-  let off = 0;
   for (let r = 0; r < n; r++) {
-    const base = r * exprs.length;
-    let e = 0;
-    t.interactions.forEach((it) => {
-      e++; // multiplicity
-      let d: Ext = eadd(alpha, fromBase(it.bus));
-      for (let j = 0; j < it.values.length; j++) d = eadd(d, escale(betaPows[j + 1], vals[base + e + j]));
-      e += it.values.length;
-      dens.set(d, 4 * off++);
-    });
+    dens.set(vals.subarray(4 * (r * total + I), 4 * (r * total + 2 * I)), 4 * r * I);
   }
-  ebatchInverseFlat(dens);
+  wasmExtBatchInverse(dens);
   const G = t.auxGroups.length;
   const cols: Uint32Array[] = [];
   for (let c = 0; c < 4 * (G + 1); c++) cols.push(new Uint32Array(n));
-  const starts: number[] = [];
-  let s = 0;
-  t.interactions.forEach((it) => {
-    starts.push(s);
-    s += 1 + it.values.length;
-  });
-  let phi: Ext = EXT_ZERO;
+  let p0 = 0,
+    p1 = 0,
+    p2 = 0,
+    p3 = 0;
   for (let r = 0; r < n; r++) {
-    let rowSum: Ext = EXT_ZERO;
-    t.auxGroups.forEach((g, gi) => {
-      let h: Ext = EXT_ZERO;
-      for (const i of g) {
-        const it = t.interactions[i];
-        const m = vals[r * exprs.length + starts[i]];
-        const term = escale(getExt(dens, r * I + i), m);
-        h = it.kind === "send" ? eadd(h, term) : esub(h, term);
+    for (let gi = 0; gi < G; gi++) {
+      let h0 = 0,
+        h1 = 0,
+        h2 = 0,
+        h3 = 0;
+      for (const i of t.auxGroups[gi]) {
+        const m = vals[4 * (r * total + i)];
+        if (m === 0) continue;
+        const q = 4 * (r * I + i);
+        h0 = add(h0, mul(m, dens[q]));
+        h1 = add(h1, mul(m, dens[q + 1]));
+        h2 = add(h2, mul(m, dens[q + 2]));
+        h3 = add(h3, mul(m, dens[q + 3]));
       }
-      for (let k = 0; k < 4; k++) cols[4 * gi + k][r] = h[k];
-      rowSum = eadd(rowSum, h);
-    });
-    phi = eadd(phi, rowSum);
-    for (let k = 0; k < 4; k++) cols[4 * G + k][r] = phi[k];
+      cols[4 * gi][r] = h0;
+      cols[4 * gi + 1][r] = h1;
+      cols[4 * gi + 2][r] = h2;
+      cols[4 * gi + 3][r] = h3;
+      p0 = add(p0, h0);
+      p1 = add(p1, h1);
+      p2 = add(p2, h2);
+      p3 = add(p3, h3);
+    }
+    cols[4 * G][r] = p0;
+    cols[4 * G + 1][r] = p1;
+    cols[4 * G + 2][r] = p2;
+    cols[4 * G + 3][r] = p3;
   }
-  return { cols, sum: phi };
+  return { cols, sum: [p0, p1, p2, p3] };
 }
 
 type RowProgram = (inp: EvalInputs, start: number, end: number, ap: Uint32Array, out: Uint32Array) => number;
@@ -547,7 +550,7 @@ export async function prove(
     }
     for (const w of work) {
       if (w.def.auxWidth === 0) continue;
-      const { cols, sum } = buildAux(w, publicInputs, challenges);
+      const { cols, sum } = buildAux(w, publicInputs, chal);
       w.aux = cols;
       w.auxLde = ldeColumns(cols, o.logBlowup);
       cum.set(sum, 4 * w.def.index);

@@ -6,6 +6,7 @@ import {
   wasmCoeffsToCosetBitrev,
   wasmCosetLdeBitrev,
   wasmDft,
+  wasmExtBatchInverse,
   wasmIdft,
   wasmReduceRows,
 } from "../../src/field/wasm.ts";
@@ -57,6 +58,22 @@ describe("KoalaBear WASM kernels agree with the TypeScript reference", () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it("batch inversion of extension elements", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(felt, felt, felt, felt), { maxLength: 40 }), fc.boolean(), (xs, zero) => {
+        const list = xs.map((x) => x as unknown as Ext);
+        if (zero && list.length > 0) list[list.length >> 1] = [0, 0, 0, 0];
+        const flat = Uint32Array.from(list.flatMap((x) => [...x]));
+        wasmExtBatchInverse(flat);
+        list.forEach((x, i) => {
+          const expected = x.every((v) => v === 0) ? [0, 0, 0, 0] : [...einv(x)];
+          expect([...flat.subarray(4 * i, 4 * i + 4)]).to.deep.equal(expected);
+        });
+      }),
+      { numRuns: 100 },
     );
   });
 
