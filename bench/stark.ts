@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const { bytes } = await prove(pk, [{ main: cols }], [cols[0][0]], {
       selfCheck: false,
       rowHasher: hashRowsParallel,
-      onPhase: (name, ms) => (phases[name] = Math.round(ms)),
+      onPhase: (name, ms) => (phases[name] = Math.round((phases[name] ?? 0) + ms)),
     });
     const proveMs = Math.round(performance.now() - tp);
     clearInterval(timer);

@@ -301,6 +301,8 @@ export class AirBuilder {
       });
     });
 
+    if (this.publicInteractions.length > 0 && tables.every((t) => t.interactions.length === 0))
+      throw new ZkmipsError(`air ${this.name}: public bus terms need at least one table interaction`);
     const globalConstraints: Expr[] = [];
     const hasInteractions = all.length > 0;
     if (hasInteractions) {

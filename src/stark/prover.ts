@@ -34,6 +34,7 @@ import { BlockEvaluator } from "./evaluator.ts";
 import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
+import { evalExt } from "./ood.ts";
 import { combineDeep, invDifferences } from "./deep.ts";
 import {
   wasmCoeffsToCosetBitrev,
@@ -66,7 +67,7 @@ export interface ProveConfig {
   /** Check every constraint on the trace before proving (default true). */
   readonly selfCheck?: boolean;
   readonly rowHasher?: RowHasher;
-  /** Receives phase timings in milliseconds. */
+  /** Receives phase timings in milliseconds (a phase may be reported several times: add them up). */
   readonly onPhase?: (phase: string, ms: number) => void;
 }
 
@@ -567,6 +568,20 @@ export async function prove(
   }
   if (config.selfCheck !== false) {
     for (const w of work) selfCheck(w, publicInputs, chal, cum);
+    if (air.globalConstraints.length > 0) {
+      const g = evalExt(air.globalConstraints, {
+        column: () => EXT_ZERO,
+        selector: () => EXT_ZERO,
+        pub: (i) => publicInputs[i],
+        chal: (i) => challenges[i],
+        cumSum: (i) => getExt(cum, i),
+      });
+      if (!g || g.some((v) => v.some((c) => c !== 0)))
+        throw new ZkmipsError(
+          "prover self-check: the LogUp sums of all tables and public bus terms do not cancel",
+          "some bus has unmatched sends/receives or wrong multiplicities",
+        );
+    }
     phase("self-check");
   }
 
@@ -658,7 +673,9 @@ export async function prove(
     const logS = sched.layerLogSizes[r];
     const a = 1 << step;
     const rows = 1 << (logS - step);
+    phase("fri");
     const tree = await merkleCommit([{ values: layer, width: 4 * a, height: rows }], hasher);
+    phase("commit-fri");
     friTrees.push(tree);
     tr.absorbElement(tree.root);
     const beta = tr.challengeExt();

@@ -95,6 +95,40 @@ describe("STARK lookups, keys and shapes", () => {
     expectRejected(() => verify(inst.air, pk.vkey, inst.publicInputs, bytes, TEST_OPTIONS), ["options"]);
   });
 
+  it("the prover's self-check reports unbalanced LogUp sums", async () => {
+    const inst = rangeLookup(5);
+    inst.traces[0].main[0][3] += 1;
+    const pk = await setup(inst.air, TEST_OPTIONS);
+    let msg = "";
+    await prove(pk, inst.traces, inst.publicInputs).catch((e: Error) => (msg = e.message));
+    expect(msg).to.match(/LogUp sums .* do not cancel/);
+  });
+
+  it("rejects random byte corruptions cleanly (StarkVerifyError, never an internal error)", async () => {
+    const inst = multiset(5);
+    const pk = await setup(inst.air, TEST_OPTIONS);
+    const { bytes } = await prove(pk, inst.traces, inst.publicInputs);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 150; trial++) {
+      const bad = Uint8Array.from(bytes);
+      const flips = 1 + rnd(4);
+      for (let f = 0; f < flips; f++) bad[rnd(bad.length)] ^= 1 << rnd(8);
+      if (bad.every((b, i) => b === bytes[i])) continue;
+      const err = expectRejected(() => verify(inst.air, pk.vkey, inst.publicInputs, bad, TEST_OPTIONS));
+      expect(err.check).to.not.equal("internal");
+    }
+    for (let trial = 0; trial < 20; trial++) {
+      const junk = Uint8Array.from({ length: rnd(bytes.length + 50) }, () => rnd(256));
+      expect(
+        expectRejected(() => verify(inst.air, pk.vkey, inst.publicInputs, junk, TEST_OPTIONS)).check,
+      ).to.equal("format");
+    }
+  });
+
   it("reports at least 100 conjectured bits for the default options", () => {
     const s = securityBits(DEFAULT_OPTIONS);
     expect(s.conjectured).to.be.at.least(100);
