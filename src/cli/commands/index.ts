@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { register as setup } from "./setup.ts";
+import { register as prove } from "./prove.ts";
+import { register as verify } from "./verify.ts";
+import { register as vkey } from "./vkey.ts";
 
 /** Each command module exports `register(program)`; add one line here per command. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [setup];
+export const commands: RegisterCommand[] = [setup, prove, verify, vkey];
