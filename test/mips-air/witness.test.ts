@@ -74,4 +74,37 @@ describe("MIPS AIR witness", () => {
     expect(fail, JSON.stringify(fail)).to.equal(null);
     expect(w.exitCode).to.equal(7);
   });
+
+  it("satisfies the AIR for hi/lo multiplies, moves and conditional moves", () => {
+    const R = (rs: number, rt: number, rd: number, funct: number) =>
+      ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
+    const S2 = (rs: number, rt: number, rd: number, funct: number) =>
+      ((28 << 26) | (rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
+    const code = [
+      ...asm.li(8, 0x89abcdef),
+      ...asm.li(9, 0xfedc1234),
+      ...asm.li(10, 77),
+      R(8, 9, 0, 24), // mult
+      R(0, 0, 11, 16), // mfhi
+      R(0, 0, 12, 18), // mflo
+      R(8, 9, 0, 25), // multu
+      R(0, 0, 11, 16),
+      S2(8, 9, 0, 0), // madd
+      S2(8, 10, 0, 1), // maddu
+      S2(9, 10, 0, 4), // msub
+      S2(8, 9, 0, 5), // msubu
+      S2(8, 9, 13, 2), // mul
+      R(10, 0, 0, 17), // mthi
+      R(9, 0, 0, 19), // mtlo
+      R(0, 0, 11, 16),
+      R(0, 0, 12, 18),
+      R(8, 0, 14, 10), // movz (rt = $0: moves)
+      R(9, 10, 14, 10), // movz (rt != 0: keeps)
+      R(8, 10, 15, 11), // movn (moves)
+      R(9, 0, 15, 11), // movn (keeps)
+      ...exitSeq(0),
+    ];
+    const { fail } = run(code);
+    expect(fail, JSON.stringify(fail)).to.equal(null);
+  });
 });

@@ -29,8 +29,8 @@ export enum Family {
   Mem = 6,
   Syscall = 7,
   Shift = 8,
-  MulDiv = 9,
-  Misc = 10,
+  HiLo = 9,
+  MovCond = 10,
 }
 
 /** Operations per family (index = value sent in the ROM tuple). */
@@ -40,6 +40,20 @@ export const LtOp = { sltu: 0, slt: 1 } as const;
 export const BranchOp = { beq: 0, bne: 1, blez: 2, bgtz: 3, bltz: 4, bgez: 5 } as const;
 export const JumpOp = { j: 0, jr: 1 } as const;
 export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3 } as const;
+export const HiLoOp = {
+  mult: 0,
+  multu: 1,
+  madd: 2,
+  maddu: 3,
+  msub: 4,
+  msubu: 5,
+  mul: 6,
+  mfhi: 7,
+  mflo: 8,
+  mthi: 9,
+  mtlo: 10,
+} as const;
+export const MovCondOp = { movz: 0, movn: 1 } as const;
 export const MemOp = { lw: 0, sw: 1, lb: 2, lbu: 3, sb: 4, lh: 5, lhu: 6, sh: 7 } as const;
 
 /** A decoded instruction: what the ROM row for its pc holds. */
@@ -129,8 +143,9 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 9:
           return mk("jalr", Family.Jump, JumpOp.jr, rs, 0, rd, link);
         case 10:
+          return mk("movz", Family.MovCond, MovCondOp.movz, rs, rt, rd);
         case 11:
-          return unsup(funct === 10 ? "movz" : "movn", "conditional move");
+          return mk("movn", Family.MovCond, MovCondOp.movn, rs, rt, rd);
         case 12:
           return mk("syscall", Family.Syscall, 0, 2, 4, 2);
         case 13:
@@ -138,14 +153,20 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 15:
           return unsup("sync", "sync");
         case 16:
+          return mk("mfhi", Family.HiLo, HiLoOp.mfhi, REG_HI, 0, rd);
         case 17:
+          return mk("mthi", Family.HiLo, HiLoOp.mthi, rs, 0, REG_HI);
         case 18:
+          return mk("mflo", Family.HiLo, HiLoOp.mflo, REG_LO, 0, rd);
         case 19:
+          return mk("mtlo", Family.HiLo, HiLoOp.mtlo, rs, 0, REG_LO);
         case 24:
+          return mk("mult", Family.HiLo, HiLoOp.mult, rs, rt, REG_LO);
         case 25:
+          return mk("multu", Family.HiLo, HiLoOp.multu, rs, rt, REG_LO);
         case 26:
         case 27:
-          return unsup("hi/lo", "multiply/divide (hi/lo)");
+          return unsup(funct === 26 ? "div" : "divu", "divide (div/divu)");
         case 32:
         case 34:
           return unsup(funct === 32 ? "add" : "sub", "trapping add/sub (overflow check)");
@@ -239,7 +260,11 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
     case 28:
       if (funct === 32 || funct === 33)
         return unsup(funct === 32 ? "clz" : "clo", "count leading zeros/ones");
-      if (funct <= 5 && funct !== 3) return unsup("mul/madd/msub", "multiply (mul/madd/msub)");
+      if (funct === 0) return mk("madd", Family.HiLo, HiLoOp.madd, rs, rt, REG_LO);
+      if (funct === 1) return mk("maddu", Family.HiLo, HiLoOp.maddu, rs, rt, REG_LO);
+      if (funct === 2) return mk("mul", Family.HiLo, HiLoOp.mul, rs, rt, rd);
+      if (funct === 4) return mk("msub", Family.HiLo, HiLoOp.msub, rs, rt, REG_LO);
+      if (funct === 5) return mk("msubu", Family.HiLo, HiLoOp.msubu, rs, rt, REG_LO);
       return null;
     case 31:
       if (funct === 0 || funct === 4) return unsup(funct === 0 ? "ext" : "ins", "bit field (ext/ins)");

@@ -12,6 +12,8 @@ import { BranchChip, JumpChip } from "./chips/control.ts";
 import { ShiftChip } from "./chips/shift.ts";
 import { MemChip } from "./chips/mem.ts";
 import { SyscallChip, IoChip } from "./chips/syscall.ts";
+import { HiLoChip } from "./chips/hilo.ts";
+import { MovCondChip } from "./chips/movcond.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
   NUM_PUBLIC_INPUTS,
@@ -54,6 +56,8 @@ export function instructionChips(): InstrChip[] {
     new JumpChip(),
     new MemChip(),
     new SyscallChip(),
+    new HiLoChip(),
+    new MovCondChip(),
   ];
 }
 
