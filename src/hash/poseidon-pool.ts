@@ -1,18 +1,32 @@
 /**
- * A reusable pool of worker threads for row hashing. Workers start on first use, one per
- * available core; they are unref'd while idle, so an idle pool never keeps the process alive,
- * and `closeHashPool` terminates them. Jobs are row ranges: the rows are copied (transferred)
- * to a worker, which returns their hashes.
+ * A reusable pool of worker threads for hashing. Workers start on first use, one per
+ * available core (ZKMIPS_HASH_THREADS overrides); they are unref'd while idle, so an idle pool
+ * never keeps the process alive, and `closeHashPool` terminates them. A job is a range of rows
+ * (hashRows) or of independent Poseidon calls (poseidonBatch): its input is copied to a worker,
+ * which transfers the hashes back.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { LIMBS_PER_ELEMENT } from "./poseidon-limbs.ts";
 
+/** What a worker is asked to do (see poseidon-worker.ts). */
+export type HashRequest =
+  | {
+      readonly kind: "rows";
+      readonly matrix: Uint32Array<ArrayBuffer>;
+      readonly width: number;
+      readonly rows: number;
+    }
+  | {
+      readonly kind: "batch";
+      readonly n: number;
+      readonly inputs: Uint32Array<ArrayBuffer>;
+      readonly count: number;
+    };
+
 interface Job {
   readonly id: number;
-  readonly matrix: Uint32Array<ArrayBuffer>;
-  readonly width: number;
-  readonly rows: number;
+  readonly request: HashRequest;
   readonly resolve: (hashes: Uint32Array<ArrayBuffer>) => void;
   readonly reject: (err: Error) => void;
 }
@@ -30,6 +44,8 @@ interface PoolWorker {
 
 /** Below this many values a call is hashed on the calling thread (messaging would dominate). */
 const MIN_PARALLEL_VALUES = 1 << 14;
+/** Below this many Poseidon inputs a batch is hashed on the calling thread. */
+const MIN_PARALLEL_CALL_INPUTS = 1 << 10;
 /** Chunks per worker: small enough to balance load on a busy machine. */
 const CHUNKS_PER_WORKER = 4;
 
@@ -87,41 +103,70 @@ function dispatch(): void {
     }
     pw.job = job;
     pw.worker.ref();
-    pw.worker.postMessage({ id: job.id, matrix: job.matrix, width: job.width, rows: job.rows }, [
-      job.matrix.buffer,
-    ]);
+    const buffer = job.request.kind === "rows" ? job.request.matrix.buffer : job.request.inputs.buffer;
+    pw.worker.postMessage({ id: job.id, request: job.request }, [buffer]);
   }
 }
 
 /**
- * Hashes rows on the pool; `hashRowsSync` is used on the calling thread for small inputs.
+ * Splits `items` items into chunks, runs `request(from, to)` for each on the pool and writes each
+ * chunk's hashes (8 limbs per item) into one array.
  */
+async function runChunked(
+  items: number,
+  request: (from: number, to: number) => HashRequest,
+): Promise<Uint32Array> {
+  pool ??= startPool();
+  const chunks = Math.min(items, pool.length * CHUNKS_PER_WORKER);
+  const per = Math.ceil(items / chunks);
+  const out = new Uint32Array(items * LIMBS_PER_ELEMENT);
+  const parts: Promise<void>[] = [];
+  for (let from = 0; from < items; from += per) {
+    const req = request(from, Math.min(items, from + per));
+    parts.push(
+      new Promise<Uint32Array<ArrayBuffer>>((resolve, reject) =>
+        queue.push({ id: nextId++, request: req, resolve, reject }),
+      ).then((hashes) => out.set(hashes, from * LIMBS_PER_ELEMENT)),
+    );
+  }
+  dispatch();
+  await Promise.all(parts);
+  return out;
+}
+
+/** Hashes rows on the pool; `hashRowsSync` is used on the calling thread for small inputs. */
 export async function hashRowsInPool(
   matrix: Uint32Array,
   width: number,
   rows: number,
   hashRowsSync: (m: Uint32Array, w: number, r: number) => Uint32Array,
 ): Promise<Uint32Array> {
-  const threads = workerCount();
-  if (rows * width < MIN_PARALLEL_VALUES || threads === 1 || rows < 2)
+  if (rows * width < MIN_PARALLEL_VALUES || workerCount() === 1 || rows < 2)
     return hashRowsSync(matrix, width, rows);
-  pool ??= startPool();
-  const chunks = Math.min(rows, pool.length * CHUNKS_PER_WORKER);
-  const per = Math.ceil(rows / chunks);
-  const out = new Uint32Array(rows * LIMBS_PER_ELEMENT);
-  const parts: Promise<void>[] = [];
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const n = Math.min(per, rows - r0);
-    const slice = matrix.slice(r0 * width, (r0 + n) * width);
-    parts.push(
-      new Promise<Uint32Array<ArrayBuffer>>((resolve, reject) =>
-        queue.push({ id: nextId++, matrix: slice, width, rows: n, resolve, reject }),
-      ).then((hashes) => out.set(hashes, r0 * LIMBS_PER_ELEMENT)),
-    );
-  }
-  dispatch();
-  await Promise.all(parts);
-  return out;
+  return runChunked(rows, (from, to) => ({
+    kind: "rows",
+    matrix: matrix.slice(from * width, to * width),
+    width,
+    rows: to - from,
+  }));
+}
+
+/** count Poseidon(n) calls on the pool; `batchSync` is used on the calling thread for small inputs. */
+export async function poseidonBatchInPool(
+  n: number,
+  inputs: Uint32Array,
+  count: number,
+  batchSync: (n: number, inputs: Uint32Array, count: number) => Uint32Array,
+): Promise<Uint32Array> {
+  if (count * n < MIN_PARALLEL_CALL_INPUTS || workerCount() === 1 || count < 2)
+    return batchSync(n, inputs, count);
+  const per = n * LIMBS_PER_ELEMENT;
+  return runChunked(count, (from, to) => ({
+    kind: "batch",
+    n,
+    inputs: inputs.slice(from * per, to * per),
+    count: to - from,
+  }));
 }
 
 /** Terminates the pool's workers (a later call starts a new pool). */

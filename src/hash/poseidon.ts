@@ -3,6 +3,7 @@
  * `poseidon` hashes one input vector; `poseidonBatch` hashes many vectors of the same width
  * stored as 8 little-endian u32 limbs per element.
  */
+import { poseidonBatchInPool } from "./poseidon-pool.ts";
 import { poseidonBatchWasm } from "./poseidon-wasm.ts";
 import { LIMBS_PER_ELEMENT, bigintToLimbs, limbsToBigint } from "./poseidon-limbs.ts";
 import { BN254_R, POSEIDON_MAX_INPUTS } from "./poseidon-reference.ts";
@@ -40,6 +41,21 @@ export function poseidonBatch(n: number, inputs: Uint32Array, count: number): Ui
   return out;
 }
 
+/**
+ * Same result as `poseidonBatch`, computed by the worker pool of `hashRowsParallel` (for large
+ * batches such as a Merkle tree level; small batches run on the calling thread).
+ *
+ * @example await poseidonBatchParallel(2, pairs, pairs.length / 16)
+ */
+export async function poseidonBatchParallel(
+  n: number,
+  inputs: Uint32Array,
+  count: number,
+): Promise<Uint32Array> {
+  checkBatchArgs(n, inputs, count);
+  return poseidonBatchInPool(n, inputs, count, poseidonBatch);
+}
+
 export function checkBatchArgs(n: number, inputs: Uint32Array, count: number): void {
   if (!Number.isInteger(n) || n < 1 || n > POSEIDON_MAX_INPUTS)
     throw new RangeError(`poseidonBatch: expected 1..${POSEIDON_MAX_INPUTS} inputs per hash, got ${n}`);
@@ -51,3 +67,4 @@ export function checkBatchArgs(n: number, inputs: Uint32Array, count: number): v
 }
 
 export { BN254_R };
+export { closeHashPool } from "./poseidon-pool.ts";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { buildPoseidon } from "circomlibjs";
-import { poseidon, poseidonBatch } from "../../src/hash/poseidon.ts";
+import { closeHashPool, poseidon, poseidonBatch, poseidonBatchParallel } from "../../src/hash/poseidon.ts";
 import { poseidonOptBigint, poseidonOptConstants } from "../../src/hash/poseidon-opt.ts";
 import { BN254_R, POSEIDON_MAX_INPUTS, poseidonReference } from "../../src/hash/poseidon-reference.ts";
 import { bigintToLimbs, limbsToBigint } from "../../src/hash/poseidon-limbs.ts";
@@ -92,6 +92,21 @@ describe("Poseidon-BN254 fast implementation", () => {
     const out = poseidonBatch(2, limbsOf(xs), count);
     for (const c of [0, 1, 2047, 2048, 4095, 4096, count - 1])
       expect(limbsToBigint(out, c * 8), `call ${c}`).to.equal(poseidonReference([xs[2 * c], xs[2 * c + 1]]));
+  });
+
+  it("poseidonBatchParallel returns exactly poseidonBatch's output", async () => {
+    after(() => closeHashPool());
+    for (const [n, count] of [
+      [2, 3000],
+      [16, 200],
+      [3, 4],
+    ]) {
+      const xs = Array.from({ length: n * count }, (_, i) => (BigInt(i + n) ** 9n * 0x1234567n) % BN254_R);
+      const inputs = limbsOf(xs);
+      expect(await poseidonBatchParallel(n, inputs, count), `n=${n}`).to.deep.equal(
+        poseidonBatch(n, inputs, count),
+      );
+    }
   });
 
   it("rejects bad widths, short inputs and non-canonical inputs", () => {

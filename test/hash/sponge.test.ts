@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import {
   VALUES_PER_ELEMENT,
@@ -114,6 +115,25 @@ describe("Poseidon sponge over packed 31-bit values", () => {
     const [a, b] = await Promise.all([hashRowsParallel(m, 50, 1000), hashRowsParallel(m, 50, 1000)]);
     expect(a).to.deep.equal(b);
     expect(a).to.deep.equal(hashRows(m, 50, 1000));
+  });
+
+  it("lets the process exit while the worker pool is idle (no explicit close)", () => {
+    const sponge = new URL("../../src/hash/sponge.ts", import.meta.url).href;
+    const script = `
+      const { hashRowsParallel, hashRows } = await import(${JSON.stringify(sponge)});
+      const m = new Uint32Array(64 * 600).map((_, i) => i);
+      const a = await hashRowsParallel(m, 64, 600);
+      const b = hashRows(m, 64, 600);
+      if (a.some((x, i) => x !== b[i])) process.exit(3);
+      console.log("done");`;
+    const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      timeout: 60_000,
+      encoding: "utf8",
+      env: { ...process.env, ZKMIPS_HASH_THREADS: "2" },
+    });
+    expect(res.error, "the child process did not exit by itself").to.equal(undefined);
+    expect(res.status, res.stderr).to.equal(0);
+    expect(res.stdout.trim()).to.equal("done");
   });
 
   it("rejects empty input, values >= 2^31 and short matrices", async () => {
