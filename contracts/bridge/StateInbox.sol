@@ -6,6 +6,7 @@ import {Owned2Step} from "../utils/Owned2Step.sol";
 import {IBlockHashOracle} from "./IBlockHashOracle.sol";
 import {BridgeMessages} from "./BridgeMessages.sol";
 import {StatePublicValues} from "./StatePublicValues.sol";
+import {IStateInbox} from "./IStateInbox.sol";
 
 /// @notice Destination-chain inbox: accepts proven updates of a source-chain MessageOutbox and
 /// executes the messages they carry, each at most once.
@@ -17,7 +18,7 @@ import {StatePublicValues} from "./StatePublicValues.sol";
 ///
 /// A message whose target call reverts is recorded as Failed and can be retried by anyone;
 /// once a call succeeds the message is Executed and can never run again.
-contract StateInbox is Owned2Step {
+contract StateInbox is Owned2Step, IStateInbox {
     using StatePublicValues for bytes;
 
     enum MessageStatus {

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-interface IStateInboxSender {
-    function xMessageSender() external view returns (address);
-}
+import {IStateInbox} from "../bridge/IStateInbox.sol";
 
 /// @notice Example message target on the destination chain: a counter that only the
 /// StateInbox may increment, and only for messages sent by one address on the source chain.
@@ -25,7 +23,7 @@ contract BridgedCounter {
 
     function increment(uint256 by) external {
         if (msg.sender != INBOX) revert NotInbox(msg.sender);
-        address sender = IStateInboxSender(INBOX).xMessageSender();
+        address sender = IStateInbox(INBOX).xMessageSender();
         if (sender != SOURCE_SENDER) revert NotAllowedSender(sender);
         count += by;
         emit Incremented(sender, by, count);

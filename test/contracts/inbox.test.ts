@@ -723,3 +723,69 @@ describe("StateInbox", () => {
     });
   });
 });
+
+describe("StateInbox under random operation sequences (model-based)", () => {
+  type Op =
+    | { kind: "send"; n: number }
+    | { kind: "relay" }
+    | { kind: "replay"; i: number }
+    | { kind: "exec"; i: number }
+    | { kind: "unproven"; i: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("send" as const), n: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ kind: fc.constant("relay" as const) }),
+    fc.record({ kind: fc.constant("replay" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("exec" as const), i: fc.nat() }),
+    fc.record({ kind: fc.constant("unproven" as const), i: fc.nat() }),
+  );
+
+  it("executes each proven message at most once, never an unproven one, and rejects every replayed update", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
+        const { inbox, source, target, relay, relayer, t, store } = await load(deployInbox);
+        const updates: { first: number; end: number; pv: Uint8Array }[] = [];
+        const executed = new Set<number>();
+        let block = START_BLOCK;
+        const updateOf = (nonce: number) => updates.findIndex((u) => nonce >= u.first && nonce < u.end);
+        for (const o of ops) {
+          if (o.kind === "send") {
+            for (let k = 0; k < o.n; k++) source.send(relayer.address, t, store(source.messages.length));
+          } else if (o.kind === "relay") {
+            const first = source.provenCount;
+            block += 7n;
+            const u = await relay(block);
+            updates.push({ first, end: Number(u.newCount), pv: encodeStatePublicValues(u) });
+          } else if (o.kind === "replay" && updates.length > 0) {
+            const u = updates[o.i % updates.length];
+            await expect(inbox.submit(u.pv, "0x")).to.be.revertedWithCustomError(inbox, "StaleUpdate");
+          } else if (o.kind === "exec" && source.provenCount > 0) {
+            const nonce = o.i % source.provenCount;
+            const id = updateOf(nonce);
+            const proof = source.proof(updates[id].first, updates[id].end, nonce);
+            const call = inbox.executeMessage(source.messages[nonce], id, proof);
+            if (executed.has(nonce)) {
+              await expect(call).to.be.revertedWithCustomError(inbox, "MessageAlreadyExecuted");
+            } else {
+              await expect(call).to.emit(inbox, "MessageExecuted");
+              executed.add(nonce);
+            }
+          } else if (o.kind === "unproven" && source.messages.length > source.provenCount) {
+            const nonce = source.provenCount + (o.i % (source.messages.length - source.provenCount));
+            const id = Math.max(updates.length - 1, 0);
+            const data = await revertData(inbox.executeMessage(source.messages[nonce], id, []));
+            const name = inbox.interface.parseError(data)?.name;
+            expect(["UnknownUpdate", "NonceNotInUpdate"]).to.include(name);
+          }
+        }
+        expect(await target.calls()).to.equal(BigInt(executed.size));
+        expect(await inbox.messageCount()).to.equal(BigInt(source.provenCount));
+        expect(await inbox.updateCount()).to.equal(BigInt(updates.length));
+        for (let n = 0; n < source.messages.length; n++) {
+          const status = await inbox.messageStatus(messageHash(source.messages[n]));
+          expect(status).to.equal(executed.has(n) ? 1n : 0n);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
