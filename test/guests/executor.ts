@@ -68,6 +68,23 @@ export async function runExecutor(
   }
 }
 
+let cliHasRun: boolean | undefined;
+
+/** True once the CLI has a `run` command (it is written concurrently with these tests). */
+export async function cliAvailable(): Promise<boolean> {
+  if (cliHasRun === undefined) {
+    const child = spawn(process.execPath, [path.join(REPO, "bin/zkmips.js"), "run", "--help"], {
+      cwd: REPO,
+      stdio: "ignore",
+    });
+    cliHasRun = await new Promise<boolean>((resolve) => {
+      child.on("error", () => resolve(false));
+      child.on("close", (code) => resolve(code === 0));
+    });
+  }
+  return cliHasRun;
+}
+
 /** Runs `zkmips run` with the input and hints passed as files and the public values read back. */
 export async function runCli(
   elfPath: string,
