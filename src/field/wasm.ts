@@ -243,3 +243,26 @@ export function wasmExtBatchInverse(values: Uint32Array): Uint32Array {
   }
   return values;
 }
+
+/**
+ * For each column c (length n): sum_i column[i] * weights[i], weights extension elements
+ * (flat, canonical). One conversion of the weights, then one WASM pass per column.
+ */
+export function wasmWeightedSums(columns: readonly Uint32Array[], weights: Uint32Array): Uint32Array {
+  const e = api();
+  const n = weights.length / 4;
+  const out = new Uint32Array(4 * columns.length);
+  if (columns.length === 0) return out;
+  const wPtr = scratchOf(16 * n + 4 * n + 16);
+  const cPtr = wPtr + 16 * n;
+  const oPtr = cPtr + 4 * n;
+  const wv = u32(wPtr, 4 * n);
+  wv.set(weights);
+  e.vToMont(wPtr, 4 * n);
+  columns.forEach((c, j) => {
+    u32(cPtr, n).set(c);
+    e.reduceRows(cPtr, 1, n, wPtr, oPtr, 0);
+    out.set(u32(oPtr, 4), 4 * j);
+  });
+  return out;
+}

@@ -5,18 +5,7 @@
  * with one FRI over all heights. See docs/stark.md for the protocol transcript order.
  */
 import { ZkmipsError } from "../errors.ts";
-import {
-  type Ext,
-  EXT_ZERO,
-  eadd,
-  ebatchInverseFlat,
-  emul,
-  epow,
-  esub,
-  escale,
-  fromBase,
-  getExt,
-} from "../field/ext4.ts";
+import { type Ext, EXT_ZERO, eadd, emul, epow, esub, escale, fromBase, getExt } from "../field/ext4.ts";
 import { P, add, inv, mul, pow, rootOfUnity, sub } from "../field/koalabear.ts";
 import { bitReversePermute, cosetIdft, reverseBits } from "../field/ntt.ts";
 import {
@@ -42,6 +31,7 @@ import {
   wasmExtBatchInverse,
   wasmIdft,
   wasmReduceRows,
+  wasmWeightedSums,
 } from "../field/wasm.ts";
 import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
 import { type QueryProof, type StarkProof, type TableOpenings, encodeProof } from "./proof.ts";
@@ -120,25 +110,12 @@ function openColumns(columns: readonly Uint32Array[], z: Ext, logN: number): Ext
     den[4 * i + 3] = z[3];
     x = mul(x, w);
   }
-  ebatchInverseFlat(den);
+  wasmExtBatchInverse(den);
   for (let i = 0; i < n; i++) for (let k = 0; k < 4; k++) den[4 * i + k] = mul(den[4 * i + k], pts[i]);
   const zn = esub(epow(z, n), fromBase(1));
   const factor = escale(zn, inv(n));
-  return columns.map((c) => {
-    let a0 = 0,
-      a1 = 0,
-      a2 = 0,
-      a3 = 0;
-    for (let i = 0; i < n; i++) {
-      const f = c[i];
-      if (f === 0) continue;
-      a0 = add(a0, mul(f, den[4 * i]));
-      a1 = add(a1, mul(f, den[4 * i + 1]));
-      a2 = add(a2, mul(f, den[4 * i + 2]));
-      a3 = add(a3, mul(f, den[4 * i + 3]));
-    }
-    return emul([a0, a1, a2, a3], factor);
-  });
+  const sums = wasmWeightedSums(columns, den);
+  return columns.map((_, j) => emul(getExt(sums, j), factor));
 }
 
 function extPows(a: Ext, count: number): Uint32Array {
