@@ -75,9 +75,13 @@ describe("MIPS AIR witness", () => {
     expect(w.exitCode).to.equal(7);
   });
 
-  it("satisfies the AIR for hi/lo multiplies, moves and conditional moves", () => {
+  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves and ext/ins", () => {
     const R = (rs: number, rt: number, rd: number, funct: number) =>
       ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
+    const ext = (rt: number, rs: number, pos: number, size: number) =>
+      ((31 << 26) | (rs << 21) | (rt << 16) | ((size - 1) << 11) | (pos << 6)) >>> 0;
+    const ins = (rt: number, rs: number, pos: number, size: number) =>
+      ((31 << 26) | (rs << 21) | (rt << 16) | ((pos + size - 1) << 11) | (pos << 6) | 4) >>> 0;
     const S2 = (rs: number, rt: number, rd: number, funct: number) =>
       ((28 << 26) | (rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const code = [
@@ -102,6 +106,13 @@ describe("MIPS AIR witness", () => {
       R(9, 10, 14, 10), // movz (rt != 0: keeps)
       R(8, 10, 15, 11), // movn (moves)
       R(9, 0, 15, 11), // movn (keeps)
+      ext(16, 8, 4, 12),
+      ext(16, 9, 0, 32),
+      ext(16, 9, 31, 1),
+      ins(15, 8, 4, 12),
+      ins(15, 9, 0, 32),
+      ins(15, 9, 31, 1),
+      ins(0, 9, 3, 3),
       ...exitSeq(0),
     ];
     const { fail } = run(code);

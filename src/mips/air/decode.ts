@@ -39,7 +39,7 @@ export const BitwiseOp = { and: 0, or: 1, xor: 2, nor: 3 } as const;
 export const LtOp = { sltu: 0, slt: 1 } as const;
 export const BranchOp = { beq: 0, bne: 1, blez: 2, bgtz: 3, bltz: 4, bgez: 5 } as const;
 export const JumpOp = { j: 0, jr: 1 } as const;
-export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3 } as const;
+export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3, ins: 4, ext: 5 } as const;
 export const HiLoOp = {
   mult: 0,
   multu: 1,
@@ -267,7 +267,20 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
       if (funct === 5) return mk("msubu", Family.HiLo, HiLoOp.msubu, rs, rt, REG_LO);
       return null;
     case 31:
-      if (funct === 0 || funct === 4) return unsup(funct === 0 ? "ext" : "ins", "bit field (ext/ins)");
+      if (funct === 0) {
+        // ext rt, rs, pos, size: rt = (rs >>> pos) & (2^size - 1); size = rd + 1, pos = sa.
+        const size = rd + 1;
+        if (sa + size > 32) return null;
+        const mask = size === 32 ? 0xffffffff : (1 << size) - 1;
+        return mk("ext", Family.Shift, ShiftOp.ext, rs, 0, rt, mask, sa);
+      }
+      if (funct === 4) {
+        // ins rt, rs, pos, size: rt = (rt & ~M) | ((rs << pos) & M), M = (2^size - 1) << pos; rd = pos + size - 1.
+        if (rd < sa) return null;
+        const size = rd - sa + 1;
+        const mask = (size === 32 ? 0xffffffff : ((1 << size) - 1) << sa) >>> 0;
+        return mk("ins", Family.Shift, ShiftOp.ins, rs, 0, rt, mask, sa);
+      }
       if (funct === 32 && (sa === 2 || sa === 16 || sa === 24))
         return unsup("seb/seh/wsbh", "byte shuffle (seb/seh/wsbh)");
       return null;

@@ -171,7 +171,7 @@ export function generateWitness(m: MipsMachine, run: ExecutionSummary): MipsWitn
       rowsPerTable.set(t.name, m.programHeight);
     } else if (t.name === "Byte") {
       traces.push({ main: fillByteTable(env.lk) });
-      rowsPerTable.set(t.name, 1 << 16);
+      rowsPerTable.set(t.name, 256);
     } else if (t.name === "MemFinal") {
       traces.push({ main: final.finish(nextPow2(final.rows)) });
       rowsPerTable.set(t.name, final.rows);
