@@ -3,15 +3,18 @@
  * over Poseidon-BN254.
  *
  * Matrices (row-major Uint32Array of KoalaBear values, power-of-two heights) are committed
- * together in ONE tree whose leaf count is the largest height H:
- * - leaf i = hashValues(concatenation of row i of every matrix of height H, in input order);
+ * together in ONE tree whose leaf count is the largest height H. The digest of a list of
+ * values is `rowDigest(values)`: the packed element sum v_i 2^(31 i) itself when there are at
+ * most 8 values (one BN254 element, an injective encoding: no hash needed), otherwise
+ * hashValues(values).
+ * - leaf i = rowDigest(concatenation of row i of every matrix of height H, in input order);
  * - a node at level k (H/2^k nodes) = Poseidon(2)(left, right); then, if some matrices have
- *   height H/2^k, it becomes Poseidon(2)(node, hashValues(their rows, concatenated)).
+ *   height H/2^k, it becomes Poseidon(2)(node, rowDigest(their rows, concatenated)).
  * So one query at index q (of the tallest height) opens row q >> (log H - log h) of every
  * matrix with one authentication path of log H siblings. Matrices of width 0 are ignored.
  */
 import { poseidon, poseidonBatch } from "./poseidon.ts";
-import { hashRows, hashValues } from "./sponge.ts";
+import { VALUES_PER_ELEMENT, hashRows, hashValues, packValues } from "./sponge.ts";
 
 export const LIMBS = 8;
 
@@ -52,6 +55,28 @@ export function bigintToLimbs(x: bigint, out: Uint32Array, offset: number): void
     out[offset + i] = Number(x & 0xffffffffn);
     x >>= 32n;
   }
+}
+
+/** Digest of a row: the packed element for at most 8 values, else hashValues. */
+export function rowDigest(values: ArrayLike<number>): bigint {
+  return values.length <= VALUES_PER_ELEMENT ? packValues(values)[0] : hashValues(values);
+}
+
+/** Packs rows of at most 8 values into one element each (8 limbs per row). */
+export function packRows(matrix: Uint32Array, width: number, rows: number): Uint32Array {
+  const out = new Uint32Array(rows * LIMBS);
+  for (let r = 0; r < rows; r++) {
+    const o = r * LIMBS;
+    for (let i = 0; i < width; i++) {
+      const v = matrix[r * width + i];
+      const bit = 31 * i;
+      const limb = bit >>> 5;
+      const sh = bit & 31;
+      out[o + limb] = (out[o + limb] | (v << sh)) >>> 0;
+      if (sh > 1) out[o + limb + 1] = (out[o + limb + 1] | (v >>> (32 - sh))) >>> 0;
+    }
+  }
+  return out;
 }
 
 function log2(n: number): number {
@@ -126,7 +151,7 @@ export async function merkleCommit(
   for (const [h, idx] of groups) {
     log2(h);
     const { data, width } = concatRowsMatrix(matrices, idx, h);
-    hashed.set(h, await rowHasher(data, width, h));
+    hashed.set(h, width <= VALUES_PER_ELEMENT ? packRows(data, width, h) : await rowHasher(data, width, h));
   }
   const layers: Uint32Array[] = [hashed.get(maxHeight)!];
   for (let k = 1; k <= logH; k++) {
@@ -175,12 +200,12 @@ export function merkleVerify(
     for (const i of groups.get(h)!) out.push(...opening.rows[i]);
     return out;
   };
-  let node = hashValues(rowsAt(maxHeight));
+  let node = rowDigest(rowsAt(maxHeight));
   for (let k = 0; k < logH; k++) {
     const sib = opening.path[k];
     node = (index >>> k) & 1 ? poseidon([sib, node]) : poseidon([node, sib]);
     const h = maxHeight >>> (k + 1);
-    if (groups.has(h)) node = poseidon([node, hashValues(rowsAt(h))]);
+    if (groups.has(h)) node = poseidon([node, rowDigest(rowsAt(h))]);
   }
   return node === root;
 }

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { type MatrixData, merkleCommit, merkleOpen, merkleVerify } from "../../src/hash/merkle.ts";
+import fc from "fast-check";
+import {
+  type MatrixData,
+  limbsToBigint,
+  merkleCommit,
+  merkleOpen,
+  merkleVerify,
+  packRows,
+} from "../../src/hash/merkle.ts";
+import { hashValues, packValues } from "../../src/hash/sponge.ts";
 import { poseidon } from "../../src/hash/poseidon.ts";
 import { Transcript } from "../../src/hash/transcript.ts";
 import { P } from "../../src/field/koalabear.ts";
@@ -51,9 +60,23 @@ describe("mixed-height Merkle commitment", () => {
     const a = matrix(1, 2, 7);
     const b = matrix(1, 1, 8);
     const tree = await merkleCommit([a, b]);
-    const h = (v: number) => poseidon([BigInt(v)]);
+    // Rows of at most 8 values are their own (packed) digests.
+    const h = (v: number) => BigInt(v);
     const node = poseidon([poseidon([h(a.values[0]), h(a.values[1])]), h(b.values[0])]);
     expect(tree.root).to.equal(node);
+    const wide = matrix(9, 2, 9);
+    const t2 = await merkleCommit([wide]);
+    const leaf = (r: number) => hashValues(wide.values.subarray(9 * r, 9 * r + 9));
+    expect(t2.root).to.equal(poseidon([leaf(0), leaf(1)]));
+  });
+
+  it("packs narrow rows exactly as the sponge does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: P - 1 }), { minLength: 1, maxLength: 8 }), (vals) => {
+        const limbs = packRows(Uint32Array.from(vals), vals.length, 1);
+        expect(limbsToBigint(limbs, 0)).to.equal(packValues(vals)[0]);
+      }),
+    );
   });
 });
 
