@@ -34,6 +34,11 @@ export function hashElements(b: Builder, elems: readonly Lc[]): Lc {
   return h;
 }
 
+/** `rowDigest` of `src/hash/merkle.ts`: the packed element itself for <= 8 values, else hashValues. */
+export function rowDigest(b: Builder, values: readonly Lc[]): Lc {
+  return values.length <= VALUES_PER_ELEMENT ? packValues(b, values)[0] : hashValues(b, values);
+}
+
 /** `hashValues` of `src/hash/sponge.ts` for 31-bit values. */
 export function hashValues(b: Builder, values: readonly Lc[]): Lc {
   return b.scope("hashValues", () => hashElements(b, packValues(b, values)));
@@ -97,10 +102,10 @@ export function merkleVerify(
   });
   const rowsAt = (h: number): Lc[] => (groups.get(h) as number[]).flatMap((i) => rows[i]);
   b.scope("merkleVerify", () => {
-    const leaf = hashValues(b, rowsAt(maxHeight));
+    const leaf = rowDigest(b, rowsAt(maxHeight));
     const top = merkleRoot(b, leaf, indexBits, path, (k) => {
       const h = maxHeight >>> (k + 1);
-      return groups.has(h) ? hashValues(b, rowsAt(h)) : undefined;
+      return groups.has(h) ? rowDigest(b, rowsAt(h)) : undefined;
     });
     b.assertEqual(top, root);
   });
