@@ -1,0 +1,106 @@
+/**
+ * The out-of-domain part of the STARK verifier as R1CS rows, driven by a decoded proof:
+ * replays the transcript of `src/stark/verifier.ts` from the statement up to zeta (statement
+ * → main root → LogUp challenges, aux root, cumulative sums → alpha_Q → quotient root →
+ * zeta), then for every table evaluates its constraints at zeta with `OodEmitter` and checks
+ * them against the quotient openings. Opened values and cumulative sums are range-checked
+ * (canonical) once. Everything after zeta (opening absorption, LogUp balance, DEEP, FRI,
+ * Merkle queries) is not emitted yet.
+ */
+import type { Ext } from "../../field/ext4.ts";
+import { inv, rootOfUnity } from "../../field/koalabear.ts";
+import { tagElement } from "../../hash/transcript.ts";
+import { type AirDefinition, NUM_CHALLENGES } from "../../stark/air.ts";
+import type { ProofOptions } from "../../stark/options.ts";
+import type { StarkProof } from "../../stark/proof.ts";
+import { DOMAIN_TAG } from "../../stark/statement.ts";
+import type { Builder, Lc } from "../r1cs/builder.ts";
+import type { Kb } from "../r1cs/gadgets/koalabear.ts";
+import type { KbExt } from "../r1cs/gadgets/koalabear-ext.ts";
+import { TranscriptCircuit } from "../r1cs/gadgets/transcript.ts";
+import { OodEmitter } from "./ood.ts";
+
+/** Proof data the OOD part reads, as private inputs (values only when proving). */
+export interface OodProofInputs {
+  readonly logHeights: readonly number[];
+  readonly proof?: StarkProof;
+}
+
+/**
+ * Emits the OOD check. `vkey` and `pubs` are wires the caller created (public inputs or
+ * private values it constrains elsewhere); `pubs` must already be canonical KoalaBear values.
+ * The proof's shape (table heights) is a circuit parameter; its values are witness.
+ */
+export function emitOodCheck(
+  b: Builder,
+  air: AirDefinition,
+  o: ProofOptions,
+  vkey: Lc,
+  pubs: readonly Kb[],
+  inp: OodProofInputs,
+): { zeta: KbExt; alphaQ: KbExt } {
+  const p = inp.proof;
+  const em = new OodEmitter(b);
+  const e = em.e;
+  const tr = new TranscriptCircuit(b);
+  const k = (v: number): Lc => b.constant(BigInt(v));
+  const input = (v: bigint | undefined): Lc => b.privateInput(b.computesValues ? v : undefined);
+  const extIn = (x: Ext | undefined): KbExt =>
+    e.canonical([0, 1, 2, 3].map((i) => input(x ? BigInt(x[i]) : undefined)));
+
+  // Statement (src/stark/statement.ts): the shape and options are constants of the circuit.
+  tr.absorbElement(b.constant(tagElement(DOMAIN_TAG)));
+  tr.absorbValues([o.logBlowup, o.numQueries, o.grindingBits, o.logFoldingArity, o.logFinalPolyLen].map(k));
+  tr.absorbElement(b.constant(tagElement(air.name)));
+  tr.absorbValues([air.version, air.tables.length, ...inp.logHeights].map(k));
+  tr.absorbElement(vkey);
+  tr.absorbValues([k(pubs.length), ...pubs.map((x) => x.lc)]);
+
+  tr.absorbElement(input(p?.mainRoot));
+  const hasAux = air.tables.some((t) => t.auxWidth > 0);
+  const challenges: KbExt[] = [];
+  const cumByTable: KbExt[] = air.tables.map(() => e.constant([0]));
+  if (hasAux) {
+    for (let i = 0; i < NUM_CHALLENGES; i++) challenges.push(tr.challengeExt());
+    tr.absorbElement(input(p?.auxRoot ?? undefined));
+    const nCum = air.tables.filter((t) => t.auxWidth > 0).length;
+    const cums = Array.from({ length: nCum }, (_, i) => extIn(p?.cumSums[i]));
+    tr.absorbExts(cums);
+    let ci = 0;
+    air.tables.forEach((t, i) => {
+      if (t.auxWidth > 0) cumByTable[i] = cums[ci++];
+    });
+  }
+  const alphaQ = tr.challengeExt();
+  tr.absorbElement(input(p?.quotRoot));
+  const zeta = tr.challengeExt();
+
+  air.tables.forEach((t, ti) => {
+    b.scope(`ood.table.${t.name}`, () => {
+      const op = p?.openings[ti];
+      const pair = (g: "pre" | "main" | "aux", width: number): KbExt[][] =>
+        [0, 1].map((pt) => Array.from({ length: width }, (_, c) => extIn(op?.[g][pt][c])));
+      const pre = pair("pre", t.preWidth);
+      const main = pair("main", t.mainWidth);
+      const aux = pair("aux", 4 * t.auxWidth);
+      const quot = Array.from({ length: 4 * t.quotientChunks }, (_, c) => extIn(op?.quot[c]));
+      const logN = inp.logHeights[ti];
+      const sel = em.selectors(zeta, logN, BigInt(inv(rootOfUnity(logN))));
+      const values = em.evaluate(t.constraints, {
+        column: (group, index, next) => {
+          const pt = next ? 1 : 0;
+          if (group === "pre") return pre[pt][index];
+          if (group === "main") return main[pt][index];
+          return em.auxExt(aux[pt], index);
+        },
+        selector: (which) => sel[which],
+        pub: (i) => pubs[i],
+        chal: (i) => challenges[i] ?? e.constant([0]),
+        cumSum: (i) => cumByTable[i],
+      });
+      const chunks = Array.from({ length: t.quotientChunks }, (_, j) => em.auxExt(quot, j));
+      em.assertQuotient(values, alphaQ, sel.zh, sel.zn, chunks);
+    });
+  });
+  return { zeta, alphaQ };
+}
