@@ -105,9 +105,13 @@ function sqrFn(name: string, withAdd: boolean): void {
  * out = sum_{j<n} row[j] * vec[j] / R (one reduction for the whole sum). Columns are
  * normalized every 7 terms: 7 terms add <= 63 products < 2^58 to a column, which stays < 2^64.
  */
-function dotFn(): void {
-  emit("export function dot(out: usize, row: usize, vec: usize, n: i32, stride: usize): void {");
-  declCols();
+function dotFn(withAdd: boolean): void {
+  if (withAdd) {
+    emit("/** dot plus c (added through the high columns, as in mulAddMont); stride ELEM. */");
+    emit("export function dotAdd(out: usize, row: usize, vec: usize, n: i32, c: usize): void {");
+    emit("  const stride = ELEM;");
+  } else emit("export function dot(out: usize, row: usize, vec: usize, n: i32, stride: usize): void {");
+  declCols(withAdd ? (k) => (k >= L ? `load<u64>(c, ${8 * (k - L)})` : "0") : undefined);
   emit("  let left = 7;");
   emit("  for (let j = 0; j < n; j++) {");
   emit("    const a = row + <usize>j * stride;");
@@ -182,7 +186,8 @@ function dotWinoFn(): void {
 mulFn("mulMont", false);
 mulFn("mulAddMont", true);
 sqrFn("sqrMont", false);
-dotFn();
+dotFn(false);
+dotFn(true);
 dotWinoFn();
 emit("");
 // p limbs for the final conditional subtraction.

@@ -74,6 +74,34 @@ function getInstance(): Instance {
   return instance;
 }
 
+/** Partial rounds per block; must equal BLOCK in src/hash/wasm/assembly/poseidon.ts. */
+const PARTIAL_BLOCK = 4;
+
+/**
+ * Constants of the blocked partial rounds (layout and algebra in permute(), assembly/poseidon.ts):
+ * per block of m rounds r0.., for j < m the row (w_j, U_0,j .. U_j-1,j) with
+ * U_i,j = sum_{k>=1} w_j,k v_i,k, then for k = 1..t-1 the values v_r0..r0+m-1,k.
+ */
+function partialBlocks(n: number): bigint[] {
+  const { t, partialRounds: nP, S } = poseidonOptConstants(n);
+  const w = (r: number, k: number): bigint => S[(2 * t - 1) * r + k];
+  const v = (r: number, k: number): bigint => S[(2 * t - 1) * r + t + k - 1];
+  const out: bigint[] = [];
+  for (let r0 = 0; r0 < nP; r0 += PARTIAL_BLOCK) {
+    const m = Math.min(PARTIAL_BLOCK, nP - r0);
+    for (let j = 0; j < m; j++) {
+      for (let k = 0; k < t; k++) out.push(w(r0 + j, k));
+      for (let i = 0; i < j; i++) {
+        let u = 0n;
+        for (let k = 1; k < t; k++) u += w(r0 + j, k) * v(r0 + i, k);
+        out.push(u % BN254_R);
+      }
+    }
+    for (let k = 1; k < t; k++) for (let j = 0; j < m; j++) out.push(v(r0 + j, k));
+  }
+  return out;
+}
+
 /** Writes the optimized constants of Poseidon(n) in Montgomery form; returns their address. */
 function constantsFor(inst: Instance, n: number): number {
   const cached = inst.constPtr[n];
@@ -90,7 +118,7 @@ function constantsFor(inst: Instance, n: number): number {
     });
   const mt = transpose(M);
   const pt = transpose(P);
-  const all = [...C, ...S, ...mt, ...pt, ...negA(mt), ...negA(pt)];
+  const all = [...C, ...S, ...mt, ...pt, ...negA(mt), ...negA(pt), ...partialBlocks(n)];
   const ptr = inst.next;
   ensureMemory(inst.ex, ptr + all.length * ELEM_BYTES);
   all.forEach((x, i) => writeLimbs(inst.ex, ptr + i * ELEM_BYTES, (x * R) % BN254_R));

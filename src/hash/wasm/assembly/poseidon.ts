@@ -5,17 +5,21 @@
  * Memory: [scratch (this module) | constants and I/O (placed by the JS host above heapBase())].
  * Constants for width t, in Montgomery form, 72 bytes each, at `consts`:
  *   C (8t + nP) | S ((2t - 1) nP) | M^T (t x t, row i = column i of M) | P^T (t x t) |
- *   negA(M^T) (t) | negA(P^T) (t), where negA(row) = -sum_k row[2k] row[2k+1] (for dotWino).
+ *   negA(M^T) (t) | negA(P^T) (t), where negA(row) = -sum_k row[2k] row[2k+1] (for dotWino) |
+ *   partial-round blocks (see permute).
  *
- * Bounds (rho = R / p ~ 169.3; Montgomery output of inputs < a p and < b p is < (ab/rho + 1) p):
- * - pow5 of x < 13p: x^2 < 2p, x^4 < 1.03p, x^5 < 1.1p (before adding a constant < p);
- * - full-round state < 2.1p before a t-term dot (t <= 17): dot output < (17 * 2.1 / rho + 1) p < 1.3p;
- * - partial rounds: s0 < 2.1p, each round adds < 1.02p to s_k (k >= 1), at most 70 rounds after
- *   a P^T dot (< 1.3p): s_k < 73p, so a sparse dot is < ((2.1 + 16 * 73) / rho + 1) p < 8p and
- *   every value stays < 169p < 2^261 (9 limbs);
- * - first full round after the partial rounds: inputs < 74p, pow5 < 5p, + C < 6p, dot < 1.7p.
- * So every limb product is of normalized (< 2^29) limbs and no reduction other than
- * Montgomery's is needed; the output is brought to [0, p) once at the end.
+ * Bounds (rho = R / p ~ 169.3; a Montgomery product of values < a p and < b p is < (ab/rho + 1) p,
+ * and adding c through the high columns adds c):
+ * - start: x + C < 2p. pow5 of x < 30p: x^2 < 6.4p, x^4 < 1.3p, x^5 < 1.3p; + C < 2.3p.
+ * - Winograd matvec (dotWino) of a state < 2.3p: pair sums < 3.3p, 8 pairs + 1 term give
+ *   < 0.6p after reduction, + p, + negA (< p) + NB (< 8p): < 10.6p. NB = 8p - B, B < 1.3p.
+ * - partial rounds: s_k starts < 10.6p and each block of 4 rounds adds < (4 * 2.3 / rho + 1) p,
+ *   so over <= 18 blocks s_k < 30p; a round's dot (<= 20 terms, a_r < 2.3p) is < 4p.
+ * - the last round's single dot of values < 1.3p is < 1.2p; leaving Montgomery form gives <= p.
+ * Every value stays < 30p < 169p < 2^261 (9 limbs of 29 bits), every limb is normalized
+ * (< 2^29) except the pair sums (< 2^30, accounted for in dotWino), and pow5 inputs are < 30p
+ * (the bound above needs < ~100p), so no reduction other than Montgomery's is needed; the
+ * output is brought to [0, p) once at the end.
  */
 import {
   ELEM,
@@ -24,6 +28,7 @@ import {
   P8_LIMBS,
   P_LIMBS,
   dot,
+  dotAdd,
   dotWino,
   mulAddMont,
   mulMont,
@@ -40,9 +45,12 @@ const X4: usize = BASE + 3 * ELEM;
 const X: usize = BASE + 4 * ELEM;
 const T: usize = BASE + 5 * ELEM;
 const NB: usize = BASE + 6 * ELEM;
+/** Partial rounds are processed in blocks of this many rounds (the host lays out constants to match). */
+const BLOCK = 4;
+// A state buffer holds t <= 17 elements and then the BLOCK partial-round S-box outputs.
 const STATE_A: usize = BASE + 7 * ELEM;
-const STATE_B: usize = STATE_A + 17 * ELEM;
-const END: usize = STATE_B + 17 * ELEM;
+const STATE_B: usize = STATE_A + (17 + BLOCK) * ELEM;
+const END: usize = STATE_B + (17 + BLOCK) * ELEM;
 
 /** Where the host may start placing constants and buffers. */
 export function heapBase(): usize {
@@ -147,14 +155,30 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
     cur = nxt;
     nxt = s;
   }
+  // Partial rounds, in blocks of m <= BLOCK rounds r0..r0+m-1. With a_r = pow5(s0) + c_r, the
+  // sparse round sets s0 = w_r . (a_r, s_1..s_t-1) and s_k += a_r v_r,k. Inside a block the s_k
+  // stay at their block-start values and round r0+j's dot also takes a_r0..a_r0+j-1 with
+  // constants U_i,j = sum_k w_j,k v_i,k; at the block's end s_k += sum_j a_r0+j v_r0+j,k as one
+  // m-term dot (one reduction instead of m). Constants per block: for j < m the row
+  // (w_j, U_0,j..U_j-1,j) of t + j elements, then for k = 1..t-1 the m values v_r0+j,k.
+  // Bounds: a block adds < (2.3m/rho + 1)p < 1.06p to s_k, so s_k < 30p over <= 18 blocks,
+  // and a round's dot is < ((2.3 * 4 + 16 * 30) / rho + 1) p < 4p.
   const cp = cB + <usize>(5 * t) * ELEM;
-  for (let r = 0; r < nP; r++) {
-    pow5AddInPlace(cur, cp + <usize>r * ELEM);
-    const s = sB + <usize>((2 * t - 1) * r) * ELEM;
-    dot(T, s, cur, t, ELEM);
-    const v = s + tu * ELEM - ELEM; // v[k] = S[(2t-1)r + t + k - 1]
-    for (let k: usize = 1; k < tu; k++) mulAddMont(cur + k * ELEM, cur, v + k * ELEM, cur + k * ELEM);
-    memory.copy(cur, T, ELEM);
+  let blk = naP + tu * ELEM;
+  const acc = cur + tu * ELEM; // a_r0.. after the state
+  for (let r0 = 0; r0 < nP; r0 += BLOCK) {
+    const m = min(BLOCK, nP - r0);
+    for (let j = 0; j < m; j++) {
+      pow5AddInPlace(cur, cp + <usize>(r0 + j) * ELEM);
+      memory.copy(acc + <usize>j * ELEM, cur, ELEM);
+      dot(T, blk, cur, t + j, ELEM);
+      blk += <usize>(t + j) * ELEM;
+      memory.copy(cur, T, ELEM);
+    }
+    for (let k: usize = 1; k < tu; k++) {
+      dotAdd(cur + k * ELEM, blk, acc, m, cur + k * ELEM);
+      blk += <usize>m * ELEM;
+    }
   }
   const cf = cp + <usize>nP * ELEM;
   for (let r = 0; r < 3; r++) {
