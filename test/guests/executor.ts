@@ -16,7 +16,7 @@ interface MipsApi {
   loadElf(bytes: Uint8Array): unknown;
   execute(
     program: unknown,
-    options?: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number },
+    options?: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number; trace?: boolean },
   ): { exitCode: number; cycles: number; stdout: Uint8Array; stderr: Uint8Array; publicValues: Uint8Array };
   MipsFault: abstract new (...args: never[]) => Error & { readonly pc: number; readonly word: number };
 }
@@ -40,7 +40,7 @@ export async function loadExecutor(): Promise<MipsApi | undefined> {
 
 export async function runExecutor(
   elf: Uint8Array,
-  options: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number } = {},
+  options: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number; trace?: boolean } = {},
 ): Promise<ExecutorRun> {
   const mips = await loadExecutor();
   if (!mips) throw new Error("src/mips/index.ts is not there yet");
