@@ -10,7 +10,7 @@ import { mul, add, P } from "../src/field/koalabear.ts";
 import { dft } from "../src/field/ntt.ts";
 import { wasmDft } from "../src/field/wasm.ts";
 import { poseidon, poseidonBatch } from "../src/hash/poseidon.ts";
-import { closeHashPool, hashRowsParallel } from "../src/hash/sponge.ts";
+import { closeHashPool } from "../src/hash/sponge.ts";
 import {
   AirBuilder,
   DEFAULT_OPTIONS,
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const tp = performance.now();
     const { bytes } = await prove(pk, [{ main: cols }], [cols[0][0]], {
       selfCheck: false,
-      rowHasher: hashRowsParallel,
+      parallel: true,
       onPhase: (name, ms) => (phases[name] = Math.round((phases[name] ?? 0) + ms)),
     });
     const proveMs = Math.round(performance.now() - tp);

@@ -115,8 +115,20 @@ function concatRowsMatrix(
   return { data, width };
 }
 
+/** Batch Poseidon(n) over limbs (`poseidonBatch` or `poseidonBatchParallel`). */
+export type NodeHasher = (
+  n: number,
+  inputs: Uint32Array,
+  count: number,
+) => Uint32Array | Promise<Uint32Array>;
+
 /** Hashes pairs of digests: out[j] = Poseidon(2)(a[2j] or a[j], b[j]). */
-function compressPairs(left: Uint32Array, right: Uint32Array | null, count: number): Uint32Array {
+async function compressPairs(
+  left: Uint32Array,
+  right: Uint32Array | null,
+  count: number,
+  nodeHasher: NodeHasher,
+): Promise<Uint32Array> {
   const inputs = new Uint32Array(count * 2 * LIMBS);
   for (let j = 0; j < count; j++) {
     if (right) {
@@ -126,7 +138,7 @@ function compressPairs(left: Uint32Array, right: Uint32Array | null, count: numb
       inputs.set(left.subarray(2 * j * LIMBS, (2 * j + 2) * LIMBS), 2 * j * LIMBS);
     }
   }
-  return poseidonBatch(2, inputs, count);
+  return nodeHasher(2, inputs, count);
 }
 
 export type RowHasher = (
@@ -135,10 +147,14 @@ export type RowHasher = (
   rows: number,
 ) => Uint32Array | Promise<Uint32Array>;
 
-/** Commits a batch of matrices. `rowHasher` defaults to the single-thread `hashRows`. */
+/**
+ * Commits a batch of matrices. `rowHasher` / `nodeHasher` default to the single-thread
+ * `hashRows` / `poseidonBatch`; pass `hashRowsParallel` / `poseidonBatchParallel` for workers.
+ */
 export async function merkleCommit(
   matrices: readonly MatrixData[],
   rowHasher: RowHasher = hashRows,
+  nodeHasher: NodeHasher = poseidonBatch,
 ): Promise<MerkleTree> {
   const groups = byHeight(matrices);
   if (groups.size === 0) throw new RangeError("merkle: nothing to commit");
@@ -156,9 +172,9 @@ export async function merkleCommit(
   const layers: Uint32Array[] = [hashed.get(maxHeight)!];
   for (let k = 1; k <= logH; k++) {
     const count = maxHeight >>> k;
-    let layer = compressPairs(layers[k - 1], null, count);
+    let layer = await compressPairs(layers[k - 1], null, count, nodeHasher);
     const inj = hashed.get(count);
-    if (inj) layer = compressPairs(layer, inj, count);
+    if (inj) layer = await compressPairs(layer, inj, count, nodeHasher);
     layers.push(layer);
   }
   return { root: limbsToBigint(layers[logH], 0), logHeight: logH, matrices, layers };

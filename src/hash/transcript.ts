@@ -21,7 +21,7 @@ import type { Ext } from "../field/ext4.ts";
 import { poseidon, poseidonBatch } from "./poseidon.ts";
 import { packValues } from "./sponge.ts";
 import { BN254_R } from "./poseidon-reference.ts";
-import { LIMBS, limbsToBigint } from "./merkle.ts";
+import { LIMBS } from "./merkle.ts";
 
 const MASK64 = (1n << 64n) - 1n;
 const CHUNK = 15;
@@ -100,35 +100,21 @@ export class Transcript {
   /** Finds the grinding nonce (prover side) and absorbs it. */
   grind(bits: number): number {
     const s = this.squeeze();
-    if (bits === 0) {
-      this.absorbElement(0n);
-      return 0;
-    }
-    const mask = (1 << bits) - 1;
-    const batch = 1024;
-    const input = new Uint32Array(batch * 2 * LIMBS);
-    const sLimbs = new Uint32Array(LIMBS);
-    let x = s;
-    for (let i = 0; i < LIMBS; i++) {
-      sLimbs[i] = Number(x & 0xffffffffn);
-      x >>= 32n;
-    }
-    for (let base = 0; base < 2 ** 32; base += batch) {
-      for (let j = 0; j < batch; j++) {
-        input.set(sLimbs, 2 * j * LIMBS);
-        input[(2 * j + 1) * LIMBS] = (base + j) >>> 0;
-      }
-      const out = poseidonBatch(2, input, batch);
-      for (let j = 0; j < batch; j++) {
-        if ((out[j * LIMBS] & mask) === 0) {
-          const nonce = base + j;
-          if (Number(limbsToBigint(out, j * LIMBS) & BigInt(mask)) !== 0) continue;
-          this.absorbElement(BigInt(nonce));
-          return nonce;
-        }
-      }
-    }
-    throw new Error("transcript: no grinding nonce below 2^32");
+    const nonce = searchNonce(s, bits, (inputs, count) => poseidonBatch(2, inputs, count), 1024);
+    if (typeof nonce !== "number") throw new Error("unreachable");
+    this.absorbElement(BigInt(nonce));
+    return nonce;
+  }
+
+  /** As `grind`, hashing candidate nonces with an async batch hasher (e.g. worker threads). */
+  async grindAsync(
+    bits: number,
+    batch: (n: number, inputs: Uint32Array, count: number) => Promise<Uint32Array>,
+  ): Promise<number> {
+    const s = this.squeeze();
+    const nonce = await searchNonceAsync(s, bits, (inputs, count) => batch(2, inputs, count), 16384);
+    this.absorbElement(BigInt(nonce));
+    return nonce;
   }
 
   /** Verifier side of `grind`: checks the nonce and absorbs it. */
@@ -141,4 +127,52 @@ export class Transcript {
     this.absorbElement(BigInt(nonce));
     return true;
   }
+}
+
+function nonceInputs(s: bigint, base: number, count: number): Uint32Array {
+  const input = new Uint32Array(count * 2 * LIMBS);
+  const sLimbs = new Uint32Array(LIMBS);
+  let x = s;
+  for (let i = 0; i < LIMBS; i++) {
+    sLimbs[i] = Number(x & 0xffffffffn);
+    x >>= 32n;
+  }
+  for (let j = 0; j < count; j++) {
+    input.set(sLimbs, 2 * j * LIMBS);
+    input[(2 * j + 1) * LIMBS] = (base + j) >>> 0;
+  }
+  return input;
+}
+
+/** First j with the low `bits` bits of the j-th digest zero (bits <= 30: one limb decides). */
+function firstHit(out: Uint32Array, count: number, bits: number): number {
+  const mask = bits === 0 ? 0 : (1 << bits) - 1;
+  for (let j = 0; j < count; j++) if ((out[j * LIMBS] & mask) === 0) return j;
+  return -1;
+}
+
+function searchNonce(
+  s: bigint,
+  bits: number,
+  hash: (inputs: Uint32Array, count: number) => Uint32Array,
+  batch: number,
+): number {
+  for (let base = 0; base < 2 ** 32; base += batch) {
+    const j = firstHit(hash(nonceInputs(s, base, batch), batch), batch, bits);
+    if (j >= 0) return base + j;
+  }
+  throw new Error("transcript: no grinding nonce below 2^32");
+}
+
+async function searchNonceAsync(
+  s: bigint,
+  bits: number,
+  hash: (inputs: Uint32Array, count: number) => Promise<Uint32Array>,
+  batch: number,
+): Promise<number> {
+  for (let base = 0; base < 2 ** 32; base += batch) {
+    const j = firstHit(await hash(nonceInputs(s, base, batch), batch), batch, bits);
+    if (j >= 0) return base + j;
+  }
+  throw new Error("transcript: no grinding nonce below 2^32");
 }

@@ -11,11 +11,13 @@ import { bitReversePermute, cosetIdft, reverseBits } from "../field/ntt.ts";
 import {
   type MatrixData,
   type MerkleTree,
+  type NodeHasher,
   type RowHasher,
   merkleCommit,
   merkleOpen,
 } from "../hash/merkle.ts";
-import { hashRows } from "../hash/sponge.ts";
+import { hashRows, hashRowsParallel } from "../hash/sponge.ts";
+import { poseidonBatch, poseidonBatchParallel } from "../hash/poseidon.ts";
 import { Transcript } from "../hash/transcript.ts";
 import type { Expr } from "./expr.ts";
 import { type AirDefinition, NUM_CHALLENGES, type TableDef } from "./air.ts";
@@ -57,6 +59,11 @@ export interface ProveConfig {
   /** Check every constraint on the trace before proving (default true). */
   readonly selfCheck?: boolean;
   readonly rowHasher?: RowHasher;
+  /**
+   * Hash on the worker pool (both cores): rows with hashRowsParallel, tree nodes and grinding
+   * with poseidonBatchParallel. Overrides `rowHasher`.
+   */
+  readonly parallel?: boolean;
   /** Receives phase timings in milliseconds (a phase may be reported several times: add them up). */
   readonly onPhase?: (phase: string, ms: number) => void;
 }
@@ -79,6 +86,7 @@ export async function setup(
   air: AirDefinition,
   options: ProofOptions,
   rowHasher: RowHasher = hashRows,
+  nodeHasher: NodeHasher = poseidonBatch,
 ): Promise<ProvingKey> {
   const o = validateOptions(options);
   const preLde = air.tables.map((t) => (t.preprocessed ? ldeColumns(t.preprocessed, o.logBlowup) : null));
@@ -89,7 +97,7 @@ export async function setup(
       width: t.preWidth,
       height: t.fixedLogHeight === undefined ? 1 : 1 << (t.fixedLogHeight + o.logBlowup),
     }));
-    preTree = await merkleCommit(mats, rowHasher);
+    preTree = await merkleCommit(mats, rowHasher, nodeHasher);
   }
   return { air, options: o, vkey: preTree ? preTree.root : 0n, preTree, preLde };
 }
@@ -451,7 +459,8 @@ export async function prove(
   config: ProveConfig = {},
 ): Promise<ProveResult> {
   const { air, options: o } = pk;
-  const hasher = config.rowHasher ?? hashRows;
+  const hasher = config.parallel ? hashRowsParallel : (config.rowHasher ?? hashRows);
+  const nodeHasher: NodeHasher = config.parallel ? poseidonBatchParallel : poseidonBatch;
   let clock = performance.now();
   const phase = (name: string): void => {
     const now = performance.now();
@@ -512,6 +521,7 @@ export async function prove(
   const mainTree = await merkleCommit(
     work.map((w) => ({ values: w.mainLde, width: w.def.mainWidth, height: lde(w) })),
     hasher,
+    nodeHasher,
   );
   phase("commit-main");
   tr.absorbElement(mainTree.root);
@@ -538,6 +548,7 @@ export async function prove(
     auxTree = await merkleCommit(
       work.map((w) => ({ values: w.auxLde, width: 4 * w.def.auxWidth, height: lde(w) })),
       hasher,
+      nodeHasher,
     );
     phase("commit-aux");
     tr.absorbElement(auxTree.root);
@@ -568,6 +579,7 @@ export async function prove(
   const quotTree = await merkleCommit(
     work.map((w) => ({ values: w.quotLde, width: 4 * w.def.quotientChunks, height: lde(w) })),
     hasher,
+    nodeHasher,
   );
   phase("commit-quotient");
   tr.absorbElement(quotTree.root);
@@ -651,7 +663,7 @@ export async function prove(
     const a = 1 << step;
     const rows = 1 << (logS - step);
     phase("fri");
-    const tree = await merkleCommit([{ values: layer, width: 4 * a, height: rows }], hasher);
+    const tree = await merkleCommit([{ values: layer, width: 4 * a, height: rows }], hasher, nodeHasher);
     phase("commit-fri");
     friTrees.push(tree);
     tr.absorbElement(tree.root);
@@ -669,7 +681,9 @@ export async function prove(
   tr.absorbExts(finalPoly);
   phase("fri");
 
-  const powNonce = tr.grind(o.grindingBits);
+  const powNonce = config.parallel
+    ? await tr.grindAsync(o.grindingBits, poseidonBatchParallel)
+    : tr.grind(o.grindingBits);
   phase("grinding");
   const indices = tr.queryIndices(o.numQueries, sched.logMax);
   const roundTrees = [pk.preTree, mainTree, auxTree, quotTree].filter((t): t is MerkleTree => t !== null);

@@ -129,6 +129,16 @@ describe("STARK lookups, keys and shapes", () => {
     }
   });
 
+  it("proving on worker threads (parallel: true) gives the same proof bytes", async () => {
+    const inst = multiset(8);
+    const opts = { ...TEST_OPTIONS, grindingBits: 10 };
+    const pk = await setup(inst.air, opts);
+    const a = await prove(pk, inst.traces, inst.publicInputs);
+    const b = await prove(pk, inst.traces, inst.publicInputs, { parallel: true });
+    expect(Buffer.from(b.bytes).equals(Buffer.from(a.bytes))).to.equal(true);
+    verify(inst.air, pk.vkey, inst.publicInputs, b.bytes, opts);
+  });
+
   it("reports at least 100 conjectured bits for the default options", () => {
     const s = securityBits(DEFAULT_OPTIONS);
     expect(s.conjectured).to.be.at.least(100);
