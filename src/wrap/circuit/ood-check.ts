@@ -3,9 +3,9 @@
  * replays the transcript of `src/stark/verifier.ts` from the statement up to zeta (statement
  * → main root → LogUp challenges, aux root, cumulative sums → alpha_Q → quotient root →
  * zeta), then for every table evaluates its constraints at zeta with `OodEmitter` and checks
- * them against the quotient openings. Opened values and cumulative sums are range-checked
- * (canonical) once. Everything after zeta (opening absorption, LogUp balance, DEEP, FRI,
- * Merkle queries) is not emitted yet.
+ * them against the quotient openings, and checks the global (LogUp balance) constraints.
+ * Opened values and cumulative sums are range-checked (canonical) once. Everything after
+ * zeta (opening absorption, DEEP, FRI, Merkle queries) is not emitted yet.
  */
 import type { Ext } from "../../field/ext4.ts";
 import { inv, rootOfUnity } from "../../field/koalabear.ts";
@@ -102,5 +102,22 @@ export function emitOodCheck(
       em.assertQuotient(values, alphaQ, sel.zh, sel.zn, chunks);
     });
   });
+  if (air.globalConstraints.length > 0) {
+    // LogUp balance: Σ cumulative sums + public bus terms = 0 (global expressions, may use inv).
+    b.scope("ood.global", () => {
+      const g = em.evaluate(air.globalConstraints, {
+        column: () => {
+          throw new Error("ood: a global constraint reads a column");
+        },
+        selector: () => {
+          throw new Error("ood: a global constraint reads a selector");
+        },
+        pub: (i) => pubs[i],
+        chal: (i) => challenges[i] ?? e.constant([0]),
+        cumSum: (i) => cumByTable[i],
+      });
+      for (const v of g) e.assertEqual(v, e.constant([0]));
+    });
+  }
   return { zeta, alphaQ };
 }
