@@ -147,6 +147,14 @@ interface TableWork {
   auxLde: Uint32Array;
   quotLde: Uint32Array;
   quotCoeffs: Uint32Array[];
+  /** Row-major copies of the trace (built on first use). */
+  rows?: { pre: Uint32Array; main: Uint32Array };
+}
+
+function traceRows(w: TableWork): { pre: Uint32Array; main: Uint32Array } {
+  const n = 1 << w.logN;
+  w.rows ??= { pre: rowMajor(w.pre, n), main: rowMajor(w.main, n) };
+  return w.rows;
 }
 
 function traceSelectors(n: number): {
@@ -181,9 +189,9 @@ function buildAux(
   const vals = new Uint32Array(4 * n * total);
   evaluatorFor(exprs, "extValues")(
     {
-      pre: rowMajor(w.pre, n),
+      pre: traceRows(w).pre,
       preWidth: t.preWidth,
-      main: rowMajor(w.main, n),
+      main: traceRows(w).main,
       mainWidth: t.mainWidth,
       aux: new Uint32Array(0),
       auxWidth: 0,
@@ -269,9 +277,9 @@ function selfCheck(w: TableWork, pubs: readonly number[], chal: Uint32Array, cum
   const prog = evaluatorFor(t.constraints, "check");
   const bad = prog(
     {
-      pre: rowMajor(w.pre, n),
+      pre: traceRows(w).pre,
       preWidth: t.preWidth,
-      main: rowMajor(w.main, n),
+      main: traceRows(w).main,
       mainWidth: t.mainWidth,
       aux: rowMajor(w.aux, n),
       auxWidth: t.auxWidth,
