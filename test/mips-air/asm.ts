@@ -61,6 +61,8 @@ export const asm = {
 export const CODE_BASE = 0x400000;
 export const DATA_BASE = 0x10000000;
 export const SP = 0x7eff_f000;
+/** Initial break of test images (above the data words). */
+export const BRK = 0x1001_0000;
 
 /** Code at 0x400000, optional data words at 0x10000000, $sp set. */
 export function image(code: readonly number[], data: readonly number[] = []): ProgramImage {
@@ -68,7 +70,8 @@ export function image(code: readonly number[], data: readonly number[] = []): Pr
   code.forEach((w, i) => words.set(CODE_BASE + 4 * i, w >>> 0));
   data.forEach((w, i) => words.set(DATA_BASE + 4 * i, w >>> 0));
   words.set(29 * 4, SP);
-  return { entry: CODE_BASE, words, code: [[CODE_BASE, CODE_BASE + 4 * code.length]] };
+  words.set(36 * 4, BRK);
+  return { entry: CODE_BASE, words, code: [[CODE_BASE, CODE_BASE + 4 * code.length]], brkStart: BRK };
 }
 
 /** exit_group(code) */

@@ -75,13 +75,17 @@ describe("MIPS AIR witness", () => {
     expect(w.exitCode).to.equal(7);
   });
 
-  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves and ext/ins", () => {
+  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc and seb/seh/wsbh", () => {
     const R = (rs: number, rt: number, rd: number, funct: number) =>
       ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const ext = (rt: number, rs: number, pos: number, size: number) =>
       ((31 << 26) | (rs << 21) | (rt << 16) | ((size - 1) << 11) | (pos << 6)) >>> 0;
     const ins = (rt: number, rs: number, pos: number, size: number) =>
       ((31 << 26) | (rs << 21) | (rt << 16) | ((pos + size - 1) << 11) | (pos << 6) | 4) >>> 0;
+    const I = (op: number, rs: number, rt: number, imm: number) =>
+      ((op << 26) | (rs << 21) | (rt << 16) | (imm & 0xffff)) >>> 0;
+    const SE = (rt: number, rd: number, sa: number) =>
+      ((31 << 26) | (rt << 16) | (rd << 11) | (sa << 6) | 32) >>> 0;
     const S2 = (rs: number, rt: number, rd: number, funct: number) =>
       ((28 << 26) | (rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const code = [
@@ -113,9 +117,22 @@ describe("MIPS AIR witness", () => {
       ins(15, 9, 0, 32),
       ins(15, 9, 31, 1),
       ins(0, 9, 3, 3),
+      ...asm.li(20, DATA_BASE),
+      ...[0, 1, 2, 3].flatMap((o) => [
+        I(34, 20, 21, 4 + o),
+        I(38, 20, 21, 4 + o),
+        I(42, 20, 9, 8 + o),
+        I(46, 20, 8, 12 + o),
+      ]),
+      I(48, 20, 22, 4), // ll
+      I(56, 20, 22, 16), // sc
+      SE(9, 23, 16), // seb
+      SE(9, 23, 24), // seh
+      SE(8, 23, 2), // wsbh
+      SE(9, 0, 16), // seb into $zero
       ...exitSeq(0),
     ];
-    const { fail } = run(code);
+    const { fail } = run(code, [0, 0x80ff7f01, 0x44332211, 0x88776655, 0]);
     expect(fail, JSON.stringify(fail)).to.equal(null);
   });
 });

@@ -16,8 +16,10 @@ export const REG_LO = 33;
 export const REG_SINK = 34;
 /** Number of bytes written to fd 3 so far (the public-values cursor). */
 export const REG_PV_CURSOR = 35;
-/** Highest register-file address; memory word keys (byte address / 4) start at 0x400. */
-export const REG_COUNT = 36;
+/** The program break (brk state), initialised to the end of the image. */
+export const REG_BRK = 36;
+/** Number of register-file keys; memory word keys (byte address / 4) start at 0x400. */
+export const REG_COUNT = 37;
 
 /** Chip families. The numeric value is what the ROM stores and what each chip hard-codes. */
 export enum Family {
@@ -31,6 +33,7 @@ export enum Family {
   Shift = 8,
   HiLo = 9,
   MovCond = 10,
+  SignExt = 11,
 }
 
 /** Operations per family (index = value sent in the ROM tuple). */
@@ -54,7 +57,22 @@ export const HiLoOp = {
   mtlo: 10,
 } as const;
 export const MovCondOp = { movz: 0, movn: 1 } as const;
-export const MemOp = { lw: 0, sw: 1, lb: 2, lbu: 3, sb: 4, lh: 5, lhu: 6, sh: 7 } as const;
+export const MemOp = {
+  lw: 0,
+  sw: 1,
+  lb: 2,
+  lbu: 3,
+  sb: 4,
+  lh: 5,
+  lhu: 6,
+  sh: 7,
+  lwl: 8,
+  lwr: 9,
+  swl: 10,
+  swr: 11,
+  sc: 12,
+} as const;
+export const SignExtOp = { seb: 0, seh: 1, wsbh: 2 } as const;
 
 /** A decoded instruction: what the ROM row for its pc holds. */
 export interface Decoded {
@@ -281,8 +299,9 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         const mask = (size === 32 ? 0xffffffff : ((1 << size) - 1) << sa) >>> 0;
         return mk("ins", Family.Shift, ShiftOp.ins, rs, 0, rt, mask, sa);
       }
-      if (funct === 32 && (sa === 2 || sa === 16 || sa === 24))
-        return unsup("seb/seh/wsbh", "byte shuffle (seb/seh/wsbh)");
+      if (funct === 32 && sa === 16) return mk("seb", Family.SignExt, SignExtOp.seb, rt, 0, rd);
+      if (funct === 32 && sa === 24) return mk("seh", Family.SignExt, SignExtOp.seh, rt, 0, rd);
+      if (funct === 32 && sa === 2) return mk("wsbh", Family.SignExt, SignExtOp.wsbh, rt, 0, rd);
       return null;
     case 32:
       return mk("lb", Family.Mem, MemOp.lb, rs, 0, rt, sext16(imm));
@@ -301,16 +320,19 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
     case 43:
       return mk("sw", Family.Mem, MemOp.sw, rs, rt, 0, sext16(imm));
     case 34:
+      return mk("lwl", Family.Mem, MemOp.lwl, rs, 0, rt, sext16(imm));
     case 38:
+      return mk("lwr", Family.Mem, MemOp.lwr, rs, 0, rt, sext16(imm));
     case 42:
+      return mk("swl", Family.Mem, MemOp.swl, rs, rt, 0, sext16(imm));
     case 46:
-      return unsup(
-        ["lwl", "lwr", "swl", "swr"][[34, 38, 42, 46].indexOf(opc)]!,
-        "unaligned word access (lwl/lwr/swl/swr)",
-      );
+      return mk("swr", Family.Mem, MemOp.swr, rs, rt, 0, sext16(imm));
     case 48:
+      // ll is an aligned word load (single-threaded: no reservation to track).
+      return mk("ll", Family.Mem, MemOp.lw, rs, 0, rt, sext16(imm));
     case 56:
-      return unsup(opc === 48 ? "ll" : "sc", "load-linked/store-conditional");
+      // sc always succeeds (single thread, as the executor): store rt, then rt = 1.
+      return mk("sc", Family.Mem, MemOp.sc, rs, rt, rt, sext16(imm));
     case 51:
       return unsup("pref", "pref");
     default:

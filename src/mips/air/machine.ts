@@ -14,6 +14,7 @@ import { MemChip } from "./chips/mem.ts";
 import { SyscallChip, IoChip } from "./chips/syscall.ts";
 import { HiLoChip } from "./chips/hilo.ts";
 import { MovCondChip } from "./chips/movcond.ts";
+import { SignExtChip } from "./chips/signext.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
   NUM_PUBLIC_INPUTS,
@@ -58,6 +59,7 @@ export function instructionChips(): InstrChip[] {
     new SyscallChip(),
     new HiLoChip(),
     new MovCondChip(),
+    new SignExtChip(),
   ];
 }
 

@@ -7,8 +7,9 @@
  */
 import type { MipsProgram } from "../elf.ts";
 import type { ProgramImage } from "./tables.ts";
+import { REG_BRK } from "./decode.ts";
 
-/** Initial register values besides zero: $sp (29) points at the initial stack. */
+/** Initial register-file values besides zero: $sp (29) at the initial stack, the break (key 36). */
 export function programImage(p: MipsProgram): ProgramImage {
   const words = new Map<number, number>();
   const code: [number, number][] = [];
@@ -28,5 +29,6 @@ export function programImage(p: MipsProgram): ProgramImage {
     }
   }
   words.set(29 * 4, p.initialSp >>> 0);
-  return { entry: p.entry, words, code };
+  words.set(REG_BRK * 4, p.brkStart >>> 0);
+  return { entry: p.entry, words, code, brkStart: p.brkStart };
 }

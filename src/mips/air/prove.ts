@@ -185,7 +185,7 @@ export async function verifyMips(
   } else {
     // The AIR's constraints do not depend on the program; only the Program table's height does
     // (its contents are bound by the vkey), so a placeholder table of that height suffices.
-    const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [] };
+    const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
     const m = buildMachine(placeholder, 1 << d.programLogHeight);
     air = m.air;
     vkey = against.vkey;

@@ -20,7 +20,7 @@ import { constant, isFirstRow as isFirstExpr, isTransition as isTransitionExpr }
 import { Bus, ByteOp, BYTE_OPS } from "./buses.ts";
 import { ChipCtx, Layout, type LookupCounts, Witness, bytesOf, wordOf } from "./gadgets.ts";
 import { inv as finv } from "../../field/koalabear.ts";
-import { type Decoded, isUnsupported, decodeInstruction } from "./decode.ts";
+import { type Decoded, Family, isUnsupported, decodeInstruction } from "./decode.ts";
 
 /** At most this many public-values bytes (fd 3) per proof. */
 export const PV_MAX = 256;
@@ -37,6 +37,8 @@ export interface ProgramImage {
   words: Map<number, number>;
   /** Executable address ranges [start, end). */
   code: readonly (readonly [number, number])[];
+  /** Initial program break (end of the image, page-rounded); the syscall chip's brk checks use it. */
+  brkStart: number;
 }
 
 const nextPow2 = (n: number): number => {
@@ -85,8 +87,10 @@ export function buildProgramColumns(
     bytesOf(word).forEach((b, i) => (cols[PROGRAM_PRE.indexOf("v0") + i][row] = b));
     c("is_init")[row] = 1;
     if (!inCode(addr)) return;
-    const d = decodeInstruction(word, addr);
+    let d = decodeInstruction(word, addr);
     if (!d || isUnsupported(d)) return;
+    // Syscall rows carry brkStart - 1 (the brk query bound) as their immediate.
+    if (d.family === Family.Syscall) d = { ...d, imm: (prog.brkStart - 1) >>> 0 };
     rowOfPc.set(addr, row);
     decoded.set(addr, d);
     c("pc")[row] = addr;

@@ -7,7 +7,7 @@
  * {@link addressConstraints} keeps it in [0x1000, 0x7F000000), so its key e >> 2 >= 0x400 never meets a
  * register key.
  */
-import { constant } from "../../../stark/expr.ts";
+import { constant, sum } from "../../../stark/expr.ts";
 import { ByteOp, CLK_STEP } from "../buses.ts";
 import { Family, MemOp } from "../decode.ts";
 import {
@@ -32,6 +32,11 @@ const MEM_SEL: readonly (readonly [string, number])[] = [
   ["is_lh", MemOp.lh],
   ["is_lhu", MemOp.lhu],
   ["is_sh", MemOp.sh],
+  ["is_lwl", MemOp.lwl],
+  ["is_lwr", MemOp.lwr],
+  ["is_swl", MemOp.swl],
+  ["is_swr", MemOp.swr],
+  ["is_sc", MemOp.sc],
 ];
 
 export class MemChip implements InstrChip {
@@ -73,7 +78,7 @@ export class MemChip implements InstrChip {
       );
     }
     const { key, o0, o1 } = addressConstraints(cx, e, isReal);
-    cx.zero("word accesses are aligned", sel("lw").add(sel("sw")).mul(o0.add(o1)));
+    cx.zero("word accesses are aligned", sel("lw").add(sel("sw")).add(sel("sc")).mul(o0.add(o1)));
     cx.zero("halfword accesses are aligned", sel("lh").add(sel("lhu")).add(sel("sh")).mul(o0));
     const pos = cx.cs("pos", 4);
     const no0 = constant(1).sub(o0);
@@ -108,16 +113,35 @@ export class MemChip implements InstrChip {
     const fillB = sel("lb").mul(sgnB).mul(255);
     const fillH = sel("lh").mul(sgnH).mul(255);
     const r = cx.cs("D_v", 4);
-    cx.zero("load byte 0", r[0].sub(lw.mul(m[0]).add(byteLoad.mul(sb)).add(halfLoad.mul(h0))));
-    cx.zero("load byte 1", r[1].sub(lw.mul(m[1]).add(fillB).add(halfLoad.mul(h1))));
-    cx.zero("load byte 2", r[2].sub(lw.mul(m[2]).add(fillB).add(fillH)));
-    cx.zero("load byte 3", r[3].sub(lw.mul(m[3]).add(fillB).add(fillH)));
+    // lwl: byte k = m[k - 3 + o] for k >= 3 - o, else old rt; lwr: m[k + o] for k <= 3 - o, else old rt.
+    const t = cx.cs("D_p", 4);
+    const lwl = (k: number) => sum([0, 1, 2, 3].map((o) => pos[o].mul(k >= 3 - o ? m[k - 3 + o] : t[k])));
+    const lwr = (k: number) => sum([0, 1, 2, 3].map((o) => pos[o].mul(k <= 3 - o ? m[k + o] : t[k])));
+    const unaligned = (k: number) =>
+      sel("lwl")
+        .mul(lwl(k))
+        .add(sel("lwr").mul(lwr(k)));
+    cx.zero(
+      "load byte 0",
+      r[0].sub(lw.mul(m[0]).add(byteLoad.mul(sb)).add(halfLoad.mul(h0)).add(unaligned(0)).add(sel("sc"))),
+    );
+    cx.zero("load byte 1", r[1].sub(lw.mul(m[1]).add(fillB).add(halfLoad.mul(h1)).add(unaligned(1))));
+    cx.zero("load byte 2", r[2].sub(lw.mul(m[2]).add(fillB).add(fillH).add(unaligned(2))));
+    cx.zero("load byte 3", r[3].sub(lw.mul(m[3]).add(fillB).add(fillH).add(unaligned(3))));
+    // swl: byte k = y[k + 3 - o] for k <= o; swr: y[k - o] for k >= o; other bytes keep m.
+    const swl = (k: number) =>
+      sum([0, 1, 2, 3].map((o) => pos[o].mul(k <= o ? y[k + 3 - o].sub(m[k]) : constant(0))));
+    const swr = (k: number) =>
+      sum([0, 1, 2, 3].map((o) => pos[o].mul(k >= o ? y[k - o].sub(m[k]) : constant(0))));
     for (let k = 0; k < 4; k++) {
       const shPart = k < 2 ? no1.mul(y[k].sub(m[k])) : o1.mul(y[k - 2].sub(m[k]));
       const delta = sel("sw")
         .mul(y[k].sub(m[k]))
         .add(sel("sb").mul(pos[k]).mul(y[0].sub(m[k])))
-        .add(sel("sh").mul(shPart));
+        .add(sel("sh").mul(shPart))
+        .add(sel("sc").mul(y[k].sub(m[k])))
+        .add(sel("swl").mul(swl(k)))
+        .add(sel("swr").mul(swr(k)));
       cx.zero(`stored byte ${k}`, n[k].sub(m[k]).sub(delta));
     }
   }
@@ -178,6 +202,30 @@ export class MemChip implements InstrChip {
         break;
       case MemOp.sh:
         nw = (old & ~(0xffff << (8 * o))) | ((y & 0xffff) << (8 * o));
+        break;
+      case MemOp.lwl: {
+        const sh = 24 - 8 * o;
+        r = (old << sh) | (env.mem.peek(s.dec.d) & ((1 << sh) - 1));
+        break;
+      }
+      case MemOp.lwr: {
+        const sh = 8 * o;
+        r = (old >>> sh) | (env.mem.peek(s.dec.d) & ~(-1 >>> sh));
+        break;
+      }
+      case MemOp.swl: {
+        const sh = 24 - 8 * o;
+        nw = (old & ~(-1 >>> sh)) | (y >>> sh);
+        break;
+      }
+      case MemOp.swr: {
+        const sh = 8 * o;
+        nw = (old & ~(-1 << sh)) | (y << sh);
+        break;
+      }
+      case MemOp.sc:
+        nw = y;
+        r = 1;
         break;
     }
     fillAccess(w, row, "M", env.mem, env.lk, key, s.clk + 2, nw >>> 0, true);

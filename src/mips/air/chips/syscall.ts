@@ -19,7 +19,8 @@
  */
 import { type Expr, constant, sum } from "../../../stark/expr.ts";
 import { Bus } from "../buses.ts";
-import { REG_PV_CURSOR, Family } from "../decode.ts";
+import { REG_BRK, REG_PV_CURSOR, Family } from "../decode.ts";
+import { STACK_BOTTOM } from "../../layout.ts";
 import {
   type ChipCtx,
   Layout,
@@ -39,6 +40,7 @@ export const SYS_EXIT = 4001;
 export const SYS_READ = 4003;
 export const SYS_WRITE = 4004;
 export const SYS_EXIT_GROUP = 4246;
+export const SYS_BRK = 4045;
 
 const SYS_SEL: readonly (readonly [string, number])[] = [
   ["is_exit", SYS_EXIT],
@@ -46,7 +48,11 @@ const SYS_SEL: readonly (readonly [string, number])[] = [
   ["is_write_out", SYS_WRITE],
   ["is_write_pv", SYS_WRITE],
   ["is_read", SYS_READ],
+  ["is_brk_query", SYS_BRK],
+  ["is_brk_set", SYS_BRK],
 ];
+/** brk may not pass the stack's lowest address (the executor's mmap floor while nothing is mapped). */
+export const BRK_LIMIT = STACK_BOTTOM;
 export const SYSCALL_CLK = 8;
 const IO_KIND_PV = 1;
 const IO_KIND_READ = 2;
@@ -76,6 +82,12 @@ export class SyscallChip implements InstrChip {
     accessColumns(L, "E", false);
     accessColumns(L, "F", true);
     accessColumns(L, "K", true);
+    accessColumns(L, "G", true);
+    // Three byte-wise subtractions for brk: (brkStart-1) - a0, a0 - brk, BRK_LIMIT - a0.
+    for (const c of ["c1", "c2", "c3"]) {
+      L.addN(`${c}d`, 4);
+      L.addN(`${c}b`, 4);
+    }
     L.addN("r", 3);
   }
   define(cx: ChipCtx): void {
@@ -106,6 +118,8 @@ export class SyscallChip implements InstrChip {
     accessConstraints(cx, "E", 6, clk.add(3), isReal, false);
     accessConstraints(cx, "F", 7, clk.add(4), isReal, true);
     accessConstraints(cx, "K", REG_PV_CURSOR, clk.add(5), isReal, true);
+    accessConstraints(cx, "G", REG_BRK, clk.add(6), isReal, true);
+    this.brkConstraints(cx);
     // v0 holds the selected call's number.
     const Vp = cx.cs("V_p", 4);
     for (let i = 0; i < 4; i++) {
@@ -150,6 +164,53 @@ export class SyscallChip implements InstrChip {
     cx.t.send(Bus.IO, [ts0, ptr, n, kind, Kp[0]], isIo);
     cx.t.receive(Bus.IO, [ts0.add(n), ptr.add(n), 0, kind, Kp[0].add(isPv.mul(eField))], isIo);
   }
+  /**
+   * brk: query (a0 < brkStart: v0 = break) or grow (break <= a0 <= BRK_LIMIT: break = v0 = a0).
+   * The subtraction chains x - y = d - 2^32 b3 hold on every row; b3 is the "x < y" bit.
+   */
+  private brkConstraints(cx: ChipCtx): void {
+    const isReal = cx.c("is_real");
+    const a0 = cx.cs("B_v", 4);
+    const brk = cx.cs("G_p", 4);
+    const chains: [string, Expr[], Expr[]][] = [
+      ["c1", cx.cs("imm", 4), a0],
+      ["c2", a0, brk],
+      ["c3", bytesOf(BRK_LIMIT).map((b) => isReal.mul(b)), a0], // zero on padding rows
+    ];
+    const lt: Expr[] = [];
+    for (const [c, x, y] of chains) {
+      const d = cx.cs(`${c}d`, 4);
+      const b = cx.cs(`${c}b`, 4);
+      for (let i = 0; i < 4; i++) {
+        cx.bool(`${c}b${i}`, b[i]);
+        cx.zero(
+          `${c} byte ${i}`,
+          x[i]
+            .sub(y[i])
+            .sub(i ? b[i - 1] : 0)
+            .add(b[i].mul(256))
+            .sub(d[i]),
+        );
+        cx.u8(d[i], isReal);
+      }
+      lt.push(b[3]);
+    }
+    const q = cx.c("is_brk_query");
+    const set = cx.c("is_brk_set");
+    cx.zero("brk query: a0 < brkStart", q.mul(lt[0]));
+    cx.zero("brk set: a0 >= brkStart", set.mul(constant(1).sub(lt[0])));
+    cx.zero("brk set: a0 >= break", set.mul(lt[1]));
+    cx.zero("brk set: a0 <= limit", set.mul(lt[2]));
+    const V = cx.cs("V_v", 4);
+    const Gv = cx.cs("G_v", 4);
+    const F = cx.cs("F_v", 4);
+    for (let i = 0; i < 4; i++) {
+      cx.zero(`brk query returns the break byte ${i}`, q.mul(V[i].sub(brk[i])));
+      cx.zero(`brk set returns a0 byte ${i}`, set.mul(V[i].sub(a0[i])));
+      cx.zero(`break byte ${i}`, Gv[i].sub(brk[i]).sub(set.mul(a0[i].sub(brk[i]))));
+      cx.zero(`brk a3 byte ${i} = 0`, q.add(set).mul(F[i]));
+    }
+  }
   fill(w: Witness, row: number, s: Step, env: FillEnv): number {
     const num = env.mem.peek(2);
     const fd = env.mem.peek(4);
@@ -160,6 +221,8 @@ export class SyscallChip implements InstrChip {
     else if (num === SYS_WRITE && (fd === 1 || fd === 2)) selName = "is_write_out";
     else if (num === SYS_WRITE && fd === 3) selName = "is_write_pv";
     else if (num === SYS_READ && (fd === 0 || fd === 4)) selName = "is_read";
+    else if (num === SYS_BRK && fd < (s.dec.imm + 1) >>> 0) selName = "is_brk_query";
+    else if (num === SYS_BRK && fd >= env.mem.peek(REG_BRK) && fd <= BRK_LIMIT) selName = "is_brk_set";
     else throw new UnsupportedSyscall(num, fd, s.pc);
     fillBase(w, row, s, selName, env);
     const exit = selName.startsWith("is_exit");
@@ -191,6 +254,26 @@ export class SyscallChip implements InstrChip {
       pvWrite ? cursor + count : cursor,
       true,
     );
+    const brk = env.mem.peek(REG_BRK);
+    fillAccess(w, row, "G", env.mem, env.lk, REG_BRK, s.clk + 6, selName === "is_brk_set" ? fd : brk, true);
+    const chains: [string, number, number][] = [
+      ["c1", s.dec.imm >>> 0, fd],
+      ["c2", fd, brk],
+      ["c3", BRK_LIMIT, fd],
+    ];
+    for (const [c, x, y] of chains) {
+      const xb = bytesOf(x);
+      const yb = bytesOf(y);
+      let bin = 0;
+      for (let i = 0; i < 4; i++) {
+        let t = xb[i] - yb[i] - bin;
+        bin = t < 0 ? 1 : 0;
+        if (t < 0) t += 256;
+        w.set(`${c}d${i}`, row, t);
+        w.set(`${c}b${i}`, row, bin);
+        env.lk.u8(t);
+      }
+    }
     let n = 0;
     if (selName === "is_read") {
       if (result > count) throw new Error(`read at pc 0x${s.pc.toString(16)} returned ${result} > ${count}`);
