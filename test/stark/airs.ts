@@ -49,15 +49,19 @@ export function fibonacci(logN = 6): Instance {
 
 export const RANGE_BUS = 1;
 
-/** Values (2^logN rows) range-checked against a preprocessed table 0..255 (2^8 rows). */
+/**
+ * Values (2^logN rows) range-checked against a preprocessed table 0..255 (2^8 rows); the
+ * first value is the public input.
+ */
 export function rangeLookup(logN = 5): Instance {
-  const b = new AirBuilder("range-lookup", 1, 0);
+  const b = new AirBuilder("range-lookup", 1, 1);
   const range = new Uint32Array(256).map((_, i) => i);
   const rt = b.addTable({ name: "range", mainWidth: 1, preprocessed: [range] });
   rt.receive(RANGE_BUS, [rt.pre(0)], rt.main(0));
   const vt = b.addTable({ name: "values", mainWidth: 2 });
   // Two values per row: v0 is checked directly, v1 = v0 * 3 mod p is checked too.
   vt.assertZero(vt.main(1).sub(vt.main(0).mul(3)));
+  vt.assertFirst(vt.main(0).sub(b.pub(0)));
   vt.send(RANGE_BUS, [vt.main(0)]);
   vt.send(RANGE_BUS, [vt.main(1)]);
   const n = 1 << logN;
@@ -65,7 +69,7 @@ export function rangeLookup(logN = 5): Instance {
   const v1 = v0.map((x) => mul(x, 3));
   const m = new Uint32Array(256);
   for (const x of [...v0, ...v1]) m[x]++;
-  return { air: b.build(), traces: [{ main: [m] }, { main: [v0, v1] }], publicInputs: [] };
+  return { air: b.build(), traces: [{ main: [m] }, { main: [v0, v1] }], publicInputs: [v0[0]] };
 }
 
 export const PAIR_BUS = 2;

@@ -81,8 +81,8 @@ export function soundnessSuite(
       expectRejected(() => verify(inst.air, vkey, inst.publicInputs, new Uint8Array(0), options), ["format"]);
     });
 
-    it("rejects a proof whose public input is changed", () => {
-      if (inst.publicInputs.length === 0) return;
+    const hasPublicInputs = make().publicInputs.length > 0;
+    (hasPublicInputs ? it : it.skip)("rejects a proof whose public input is changed", () => {
       const pubs = [...inst.publicInputs];
       pubs[pubs.length - 1] = (pubs[pubs.length - 1] + 1) % 0x7f000001;
       expectRejected(() => verify(inst.air, vkey, pubs, bytes, options));
