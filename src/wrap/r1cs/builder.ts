@@ -47,6 +47,41 @@ export class Lc {
 
 export type Mode = "compile" | "prove" | "both";
 
+/** Rows recorded once (see `recordTemplate`) and replayed by `Builder.instantiate`. */
+export interface RowTemplate {
+  readonly nInputs: number;
+  readonly nInternal: number;
+  readonly wires: Uint32Array;
+  readonly coefs: readonly bigint[];
+  /** Run starts relative to the template (3 runs per row, one extra end entry). */
+  readonly starts: Uint32Array;
+  readonly outputs: readonly Lc[];
+  /** Per-store coefficient codes, filled on first use. */
+  readonly codes: WeakMap<ConstraintStore, Uint32Array>;
+}
+
+/**
+ * Records `body` on `nInputs` fresh input wires in a private compile-mode builder: the rows
+ * must not contain hints (only products and assertions), so that replaying them is exact.
+ */
+export function recordTemplate(nInputs: number, body: (b: Builder, inputs: Lc[]) => Lc[]): RowTemplate {
+  const b = new Builder({ mode: "compile" });
+  const inputs = Array.from({ length: nInputs }, () => b.privateInput());
+  const outputs = body(b, inputs);
+  const s = b.store as ConstraintStore;
+  const n = s.nTerms;
+  const nRuns = 3 * s.nConstraints;
+  return {
+    nInputs,
+    nInternal: b.nWires - 1 - nInputs,
+    wires: s.wires.data.slice(0, n),
+    coefs: Array.from(s.codes.data.subarray(0, n), (c) => s.coef(c)),
+    starts: s.starts.data.slice(0, nRuns + 1),
+    outputs,
+    codes: new WeakMap(),
+  };
+}
+
 /** Replaces hint outputs (tests force a malicious witness through it). `tag` names the hint. */
 export type TamperHook = (tag: string, honest: bigint[]) => bigint[];
 
@@ -380,6 +415,39 @@ export class Builder {
     const inv = this.hint(() => finv(a.v), "inverse");
     this.assertMul(a, inv, this.one);
     return inv;
+  }
+
+  // ---------------------------------------------------------------- templates
+
+  /**
+   * Compile mode only: appends the rows of `t` (recorded once by `recordTemplate`) with its
+   * input wires bound to `inputs` (wire indices, increasing, all older than any new wire, so
+   * the remapped LCs stay sorted) and fresh wires for its internal ones. Returns the output
+   * LCs. The rows are exactly those the recorded code would have produced here.
+   */
+  instantiate(t: RowTemplate, inputs: readonly number[]): Lc[] {
+    if (this.mode !== "compile") throw new Error("r1cs: templates are for compile mode");
+    if (inputs.length !== t.nInputs) throw new Error("r1cs: template input count");
+    const s = this.store as ConstraintStore;
+    let codes = t.codes.get(s);
+    if (!codes) {
+      codes = Uint32Array.from(t.coefs, (c) => s.code(c));
+      t.codes.set(s, codes);
+    }
+    const base = this.nW;
+    this.nW += t.nInternal;
+    const inputMap = [0, ...inputs];
+    s.appendRows(
+      t.wires,
+      codes,
+      t.starts,
+      inputMap,
+      t.nInputs + 1,
+      base,
+      this.scopeStack[this.scopeStack.length - 1],
+    );
+    const map = (w: number): number => (w <= t.nInputs ? inputMap[w] : base + w - t.nInputs - 1);
+    return t.outputs.map((o) => new Lc(o.w.map(map), o.c, 0n, o.nonConst));
   }
 
   // ---------------------------------------------------------------- checking

@@ -22,6 +22,15 @@ class U32Vec {
     }
     this.data[this.length++] = x;
   }
+  /** Makes room for `n` more entries. */
+  reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    let cap = this.data.length * 2;
+    while (cap < this.length + n) cap *= 2;
+    const next = new Uint32Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
 }
 
 export class ConstraintStore {
@@ -70,6 +79,41 @@ export class ConstraintStore {
       this.codes.push(this.code(coefs[i]));
     }
     this.starts.push(this.wires.length);
+  }
+
+  /**
+   * Appends recorded rows (a `RowTemplate`'s runs) with template wire t mapped to
+   * t < firstInternal ? inputMap[t] : base + t − firstInternal; `codes` are this store's codes.
+   */
+  appendRows(
+    wires: Uint32Array,
+    codes: Uint32Array,
+    starts: Uint32Array,
+    inputMap: readonly number[],
+    firstInternal: number,
+    base: number,
+    label: number,
+  ): void {
+    const nRuns = starts.length - 1;
+    const nTerms = wires.length;
+    this.wires.reserve(nTerms);
+    this.codes.reserve(nTerms);
+    this.starts.reserve(nRuns);
+    this.labels.reserve(nRuns / 3);
+    const W = this.wires.data;
+    let at = this.wires.length;
+    const offset = base - firstInternal;
+    for (let i = 0; i < nTerms; i++) {
+      const t = wires[i];
+      W[at++] = t < firstInternal ? inputMap[t] : t + offset;
+    }
+    this.codes.data.set(codes, this.codes.length);
+    const S = this.starts.data;
+    const s0 = this.wires.length;
+    for (let k = 1; k <= nRuns; k++) S[this.starts.length++] = s0 + starts[k];
+    this.wires.length += nTerms;
+    this.codes.length += nTerms;
+    for (let r = 0; r < nRuns / 3; r++) this.labels.data[this.labels.length++] = label;
   }
 
   endRow(label: number): void {
