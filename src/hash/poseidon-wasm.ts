@@ -147,20 +147,26 @@ export function poseidonBatchWasm(n: number, inputs: Uint32Array, count: number,
   }
 }
 
-/** Nanoseconds per Montgomery multiplication in WASM (`iterations` dependent squarings). */
+/** CPU nanoseconds of this process since `c0` (wall time is unreliable on a shared machine). */
+function cpuNanos(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) * 1000;
+}
+
+/** CPU nanoseconds per Montgomery multiplication in WASM (`iterations` dependent squarings). */
 export function wasmMulNanos(iterations = 1_000_000): number {
   const inst = getInstance();
   const x = inst.next;
   ensureMemory(inst.ex, x + ELEM_BYTES);
   writeLimbs(inst.ex, x, 123456789n);
   inst.ex.mulLoop(x, 1000);
-  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   inst.ex.mulLoop(x, iterations);
-  return Number(process.hrtime.bigint() - t0) / iterations;
+  return cpuNanos(c0) / iterations;
 }
 
 /**
- * Kernel throughput in ns per call: a multiply-add (Montgomery product plus an addition), a
+ * Kernel throughput in CPU ns per call: a multiply-add (Montgomery product plus an addition), a
  * 17-term dot product with one reduction, and a squaring.
  */
 export function wasmKernelNanos(count = 20_000): { mulAdd: number; dot17: number; sqr: number } {
@@ -168,9 +174,9 @@ export function wasmKernelNanos(count = 20_000): { mulAdd: number; dot17: number
   const time = (kind: number, per: number): number => {
     // Fill the state buffers with small valid limbs (values < p).
     ex.benchKernel(kind, 10);
-    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     ex.benchKernel(kind, count);
-    return Number(process.hrtime.bigint() - t0) / (count * per);
+    return cpuNanos(c0) / (count * per);
   };
   return { mulAdd: time(0, 16), dot17: time(1, 1), sqr: time(2, 16) };
 }
