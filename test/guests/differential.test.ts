@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { elfSymbol, elfWordAt } from "./elf-symbols.ts";
-import { cliAvailable, loadExecutor, runCli, runExecutor } from "./executor.ts";
+import { runCli, runExecutor } from "./executor.ts";
 import {
   bigloopModel,
   encodeStateTransition,
@@ -177,9 +177,6 @@ function checkSame(actual: GuestRun, reference: GuestRun, what: string): void {
   );
 }
 
-async function requireExecutor(ctx: Mocha.Context): Promise<void> {
-  if (!(await loadExecutor())) ctx.skip();
-}
 function requireQemu(ctx: Mocha.Context): void {
   if (!qemuAvailable()) ctx.skip();
 }
@@ -195,7 +192,6 @@ describe("guest ELFs: C guests against TypeScript models, qemu-mipsel and zkmips
             checkExpected(await runQemu(elfPath, c), c.expected);
           });
           it(`${c.label}: zkmips gives the model's result and agrees with qemu-mipsel`, async function () {
-            await requireExecutor(this);
             const run = await runExecutor(readFileSync(elfPath), c);
             expect(run.fault, run.fault?.message).to.equal(undefined);
             checkExpected(run, c.expected);
@@ -212,7 +208,6 @@ describe("guest ELFs: C guests against TypeScript models, qemu-mipsel and zkmips
   });
 
   it("fibonacci(1000) takes fewer than 20k cycles in zkmips (gcc and clang builds)", async function () {
-    await requireExecutor(this);
     for (const variant of ["fibonacci.elf", "fibonacci.clang.elf"]) {
       const run = await runExecutor(readFileSync(path.join(GUESTS, "fibonacci", variant)), {
         input: encodeU32(1000),
@@ -247,7 +242,6 @@ describe("guest ELFs: instruction tests (guests/isa) against qemu-mipsel", funct
       expect(run.stdout.toString("latin1")).to.equal(rec.stdout);
     });
     it(`${file}: zkmips prints exactly qemu-mipsel's output and exits with its status`, async function () {
-      await requireExecutor(this);
       const rec = recorded(elfPath);
       const run = await runExecutor(readFileSync(elfPath));
       expect(run.fault, run.fault?.message).to.equal(undefined);
@@ -268,7 +262,6 @@ describe("guest ELFs: fault tests (guests/isa/fault-*) fail in both", function (
       expect(recorded(elfPath).status).to.be.greaterThan(128);
     });
     it(`${file}: zkmips stops with a MipsFault naming the faulting PC and word`, async function () {
-      await requireExecutor(this);
       const elf = readFileSync(elfPath);
       const faultPc = elfSymbol(elf, "fault_pc");
       expect(faultPc, "fault_pc symbol").to.be.a("number");
@@ -301,7 +294,6 @@ describe("guest ELFs: Go guests (guests/go) under qemu-mipsel and zkmips", funct
     for (const input of [Buffer.alloc(0), Buffer.from("zkmips\n")]) {
       it(`${path.relative(GUESTS, elfPath)} with a ${input.length}-byte input: zkmips agrees with qemu-mipsel`, async function () {
         requireQemu(this);
-        await requireExecutor(this);
         const q = await runQemu(elfPath, { input });
         const run = await runExecutor(readFileSync(elfPath), { input });
         expect(run.fault, run.fault?.message).to.equal(undefined);
@@ -312,22 +304,16 @@ describe("guest ELFs: Go guests (guests/go) under qemu-mipsel and zkmips", funct
 });
 
 describe("guest ELFs through the CLI (zkmips run)", function () {
-  const cli = async (ctx: Mocha.Context) => {
-    if (!(await cliAvailable())) ctx.skip();
-  };
   it("fibonacci: --input and --public-values give the model's result", async function () {
-    await cli(this);
     const run = await runCli(path.join(GUESTS, "fibonacci/fibonacci.elf"), { input: encodeU32(90) });
     checkExpected(run, ok(fibonacciModel(90)));
   });
   it("sha256 (clang build): stdin is the guest's input", async function () {
-    await cli(this);
     const input = bytes(777, 3);
     const run = await runCli(path.join(GUESTS, "sha256/sha256.clang.elf"), { stdin: input });
     checkExpected(run, ok(sha256Model(input)));
   });
   it("isqrt: --hints feeds fd 4", async function () {
-    await cli(this);
     const m = isqrtModel(123_456_789n);
     const run = await runCli(path.join(GUESTS, "isqrt/isqrt.elf"), {
       input: encodeU64(123_456_789n),
@@ -336,7 +322,6 @@ describe("guest ELFs through the CLI (zkmips run)", function () {
     checkExpected(run, ok(m));
   });
   it("state-transition: a malformed input exits with the guest's status 2", async function () {
-    await cli(this);
     const run = await runCli(path.join(GUESTS, "state-transition/state-transition.elf"), {
       input: Buffer.from([1, 0]),
     });
@@ -344,7 +329,6 @@ describe("guest ELFs through the CLI (zkmips run)", function () {
   });
   for (const file of ["fault-unaligned-lw.elf", "fault-unknown.elf"]) {
     it(`${file}: exits non-zero after "before fault" and names the PC and the word`, async function () {
-      await cli(this);
       const elfPath = path.join(ISA, file);
       const elf = readFileSync(elfPath);
       const pc = elfSymbol(elf, "fault_pc")!;

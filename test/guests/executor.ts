@@ -7,19 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as mips from "../../src/mips/index.ts";
 import type { GuestRun } from "./qemu.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** The part of src/mips/index.ts these tests use (issue 2). */
-interface MipsApi {
-  loadElf(bytes: Uint8Array): unknown;
-  execute(
-    program: unknown,
-    options?: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number; trace?: boolean },
-  ): { exitCode: number; cycles: number; stdout: Uint8Array; stderr: Uint8Array; publicValues: Uint8Array };
-  MipsFault: abstract new (...args: never[]) => Error & { readonly pc: number; readonly word: number };
-}
 
 export interface ExecutorRun extends GuestRun {
   /** Set when execution stopped with a MipsFault. */
@@ -27,23 +18,10 @@ export interface ExecutorRun extends GuestRun {
   cycles?: number;
 }
 
-let api: MipsApi | undefined | null = null;
-
-/** Loads src/mips when it exists (it is written concurrently with these tests). */
-export async function loadExecutor(): Promise<MipsApi | undefined> {
-  if (api === null) {
-    const file = path.join(REPO, "src/mips/index.ts");
-    api = existsSync(file) ? ((await import(file)) as MipsApi) : undefined;
-  }
-  return api;
-}
-
 export async function runExecutor(
   elf: Uint8Array,
   options: { input?: Uint8Array; hints?: Uint8Array; maxCycles?: number; trace?: boolean } = {},
 ): Promise<ExecutorRun> {
-  const mips = await loadExecutor();
-  if (!mips) throw new Error("src/mips/index.ts is not there yet");
   const program = mips.loadElf(elf);
   try {
     const r = mips.execute(program, options);
@@ -66,23 +44,6 @@ export async function runExecutor(
       fault: { pc: err.pc, word: err.word, message: err.message },
     };
   }
-}
-
-let cliHasRun: boolean | undefined;
-
-/** True once the CLI has a `run` command (it is written concurrently with these tests). */
-export async function cliAvailable(): Promise<boolean> {
-  if (cliHasRun === undefined) {
-    const child = spawn(process.execPath, [path.join(REPO, "bin/zkmips.js"), "run", "--help"], {
-      cwd: REPO,
-      stdio: "ignore",
-    });
-    cliHasRun = await new Promise<boolean>((resolve) => {
-      child.on("error", () => resolve(false));
-      child.on("close", (code) => resolve(code === 0));
-    });
-  }
-  return cliHasRun;
 }
 
 /** Runs `zkmips run` with the input and hints passed as files and the public values read back. */

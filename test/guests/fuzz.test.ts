@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describeFull } from "../support/full.ts";
-import { loadExecutor, runExecutor } from "./executor.ts";
+import { runExecutor } from "./executor.ts";
 import { qemuAvailable, runQemu } from "./qemu.ts";
 import { randomProgram } from "./random-program.ts";
 
@@ -39,7 +39,6 @@ describe("differential fuzzing: random programs under qemu-mipsel and zkmips", f
 
   async function fuzz(ctx: Mocha.Context, list: number[]): Promise<void> {
     if (!qemuAvailable()) ctx.skip();
-    if (!(await loadExecutor())) ctx.skip();
     for (const seed of list) {
       const elf = randomProgram(seed);
       const file = path.join(dir, `fuzz-${seed}.elf`);
