@@ -71,6 +71,8 @@ export class KoalaBear {
 
   /** Σ k_i·x_i for small nonnegative constants k_i (< 2^32), reducing terms when needed. */
   linear(terms: readonly (readonly [bigint, Kb])[]): Kb {
+    for (const [k] of terms)
+      if (k < 0n || k >= 1n << 32n) throw new RangeError("koalabear: linear expects 0 ≤ k < 2^32");
     let total = terms.reduce((s, [k, x]) => s + k * x.bound, 0n);
     let ts = terms.slice();
     while (total > MAX_BOUND) {
