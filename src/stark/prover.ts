@@ -333,7 +333,10 @@ function computeQuotient(
   const gN = pow(SHIFT, n);
   const wD = rootOfUnity(logD);
   const zh = new Uint32Array(qn);
-  for (let i = 0; i < qn; i++) zh[i] = sub(mul(gN, pow(wD, reverseBits(i, logQ) % D)), 1);
+  // x^n = g^n w_D^(bitrev(i) mod D): only D distinct values.
+  const zhD = new Uint32Array(D);
+  for (let k = 0, x = gN; k < D; k++, x = mul(x, wD)) zhD[k] = sub(x, 1);
+  for (let i = 0; i < qn; i++) zh[i] = zhD[reverseBits(i, logQ) % D];
   const dFirst = new Uint32Array(qn);
   const trans = new Uint32Array(qn);
   for (let i = 0; i < qn; i++) {
