@@ -4,8 +4,8 @@
  * → main root → LogUp challenges, aux root, cumulative sums → alpha_Q → quotient root →
  * zeta), then for every table evaluates its constraints at zeta with `OodEmitter` and checks
  * them against the quotient openings, and checks the global (LogUp balance) constraints.
- * Opened values and cumulative sums are range-checked (canonical) once. Everything after
- * zeta (opening absorption, DEEP, FRI, Merkle queries) is not emitted yet.
+ * Opened values and cumulative sums are range-checked (canonical) once and absorbed as the
+ * verifier does; the transcript is returned for the query phase (`queries.ts`).
  */
 import type { Ext } from "../../field/ext4.ts";
 import { inv, rootOfUnity } from "../../field/koalabear.ts";
@@ -19,6 +19,26 @@ import type { Kb } from "../r1cs/gadgets/koalabear.ts";
 import type { KbExt } from "../r1cs/gadgets/koalabear-ext.ts";
 import { TranscriptCircuit } from "../r1cs/gadgets/transcript.ts";
 import { OodEmitter } from "./ood.ts";
+
+export interface TableOpeningsCircuit {
+  readonly pre: [KbExt[], KbExt[]];
+  readonly main: [KbExt[], KbExt[]];
+  readonly aux: [KbExt[], KbExt[]];
+  readonly quot: KbExt[];
+}
+
+/** What the later verifier stages need: the transcript after the openings, and the data. */
+export interface OodCheckResult {
+  readonly zeta: KbExt;
+  readonly alphaQ: KbExt;
+  readonly openings: readonly TableOpeningsCircuit[];
+  readonly tr: TranscriptCircuit;
+  readonly em: OodEmitter;
+  readonly mainRoot: Lc;
+  readonly auxRoot: Lc | undefined;
+  readonly quotRoot: Lc;
+  readonly challenges: readonly KbExt[];
+}
 
 /** Proof data the OOD part reads, as private inputs (values only when proving). */
 export interface OodProofInputs {
@@ -38,7 +58,7 @@ export function emitOodCheck(
   vkey: Lc,
   pubs: readonly Kb[],
   inp: OodProofInputs,
-): { zeta: KbExt; alphaQ: KbExt } {
+): OodCheckResult {
   const p = inp.proof;
   const em = new OodEmitter(b);
   const e = em.e;
@@ -56,13 +76,16 @@ export function emitOodCheck(
   tr.absorbElement(vkey);
   tr.absorbValues([k(pubs.length), ...pubs.map((x) => x.lc)]);
 
-  tr.absorbElement(input(p?.mainRoot));
+  const mainRoot = input(p?.mainRoot);
+  tr.absorbElement(mainRoot);
+  let auxRoot: Lc | undefined;
   const hasAux = air.tables.some((t) => t.auxWidth > 0);
   const challenges: KbExt[] = [];
   const cumByTable: KbExt[] = air.tables.map(() => e.constant([0]));
   if (hasAux) {
     for (let i = 0; i < NUM_CHALLENGES; i++) challenges.push(tr.challengeExt());
-    tr.absorbElement(input(p?.auxRoot ?? undefined));
+    auxRoot = input(p?.auxRoot ?? undefined);
+    tr.absorbElement(auxRoot);
     const nCum = air.tables.filter((t) => t.auxWidth > 0).length;
     const cums = Array.from({ length: nCum }, (_, i) => extIn(p?.cumSums[i]));
     tr.absorbExts(cums);
@@ -72,18 +95,33 @@ export function emitOodCheck(
     });
   }
   const alphaQ = tr.challengeExt();
-  tr.absorbElement(input(p?.quotRoot));
+  const quotRoot = input(p?.quotRoot);
+  tr.absorbElement(quotRoot);
   const zeta = tr.challengeExt();
+
+  // Openings at z and z·w, absorbed in the verifier's order (one packing per list).
+  const openings: TableOpeningsCircuit[] = air.tables.map((t, ti) => {
+    const op = p?.openings[ti];
+    const pair = (g: "pre" | "main" | "aux", width: number): [KbExt[], KbExt[]] =>
+      [0, 1].map((pt) => Array.from({ length: width }, (_, c) => extIn(op?.[g][pt][c]))) as [
+        KbExt[],
+        KbExt[],
+      ];
+    return {
+      pre: pair("pre", t.preWidth),
+      main: pair("main", t.mainWidth),
+      aux: pair("aux", 4 * t.auxWidth),
+      quot: Array.from({ length: 4 * t.quotientChunks }, (_, c) => extIn(op?.quot[c])),
+    };
+  });
+  for (const op of openings) {
+    for (const pr of [op.pre, op.main, op.aux]) for (const list of pr) tr.absorbExts(list);
+    tr.absorbExts(op.quot);
+  }
 
   air.tables.forEach((t, ti) => {
     b.scope(`ood.table.${t.name}`, () => {
-      const op = p?.openings[ti];
-      const pair = (g: "pre" | "main" | "aux", width: number): KbExt[][] =>
-        [0, 1].map((pt) => Array.from({ length: width }, (_, c) => extIn(op?.[g][pt][c])));
-      const pre = pair("pre", t.preWidth);
-      const main = pair("main", t.mainWidth);
-      const aux = pair("aux", 4 * t.auxWidth);
-      const quot = Array.from({ length: 4 * t.quotientChunks }, (_, c) => extIn(op?.quot[c]));
+      const { pre, main, aux, quot } = openings[ti];
       const logN = inp.logHeights[ti];
       const sel = em.selectors(zeta, logN, BigInt(inv(rootOfUnity(logN))));
       const values = em.evaluate(t.constraints, {
@@ -119,5 +157,5 @@ export function emitOodCheck(
       for (const v of g) e.assertEqual(v, e.constant([0]));
     });
   }
-  return { zeta, alphaQ };
+  return { zeta, alphaQ, openings, tr, em, mainRoot, auxRoot, quotRoot, challenges };
 }
