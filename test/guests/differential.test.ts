@@ -63,6 +63,8 @@ function stCase(label: string, balances: bigint[], transfers: Transfer[]): Guest
 }
 
 const MAX64 = (1n << 64n) - 1n;
+/** Runs up to this many cycles are repeated in tracing mode, which must give the same result. */
+const TRACE_CYCLES = 400_000;
 
 const C_GUESTS: Record<string, GuestCase[]> = {
   selftest: [{ label: "64-bit arithmetic, memory functions and heap", expected: ok(selftestModel()) }],
@@ -196,6 +198,11 @@ describe("guest ELFs: C guests against TypeScript models, qemu-mipsel and zkmips
             expect(run.fault, run.fault?.message).to.equal(undefined);
             checkExpected(run, c.expected);
             if (qemuAvailable()) checkSame(run, await runQemu(elfPath, c), "zkmips vs qemu-mipsel");
+            if (run.cycles! <= TRACE_CYCLES) {
+              const traced = await runExecutor(readFileSync(elfPath), { ...c, trace: true });
+              checkSame(traced, run, "tracing vs fast mode");
+              expect(traced.cycles).to.equal(run.cycles);
+            }
           });
         }
       });
@@ -247,6 +254,10 @@ describe("guest ELFs: instruction tests (guests/isa) against qemu-mipsel", funct
       expect(run.fault, run.fault?.message).to.equal(undefined);
       expect(run.stdout.toString("latin1")).to.equal(rec.stdout);
       expect(run.exitCode).to.equal(rec.status);
+      if (run.cycles! <= TRACE_CYCLES) {
+        const traced = await runExecutor(readFileSync(elfPath), { trace: true });
+        checkSame(traced, run, "tracing vs fast mode");
+      }
     });
   }
 });
