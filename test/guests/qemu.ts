@@ -15,11 +15,14 @@ export interface GuestRun {
   publicValues: Buffer;
 }
 
+/** The qemu binary; ZKMIPS_QEMU overrides it (e.g. to check that the tests skip without qemu). */
+const QEMU = process.env.ZKMIPS_QEMU ?? "qemu-mipsel";
+
 let available: boolean | undefined;
 
-/** True when `qemu-mipsel` runs on this machine. */
+/** True when qemu-mipsel (or $ZKMIPS_QEMU) runs on this machine. */
 export function qemuAvailable(): boolean {
-  available ??= spawnSync("qemu-mipsel", ["--version"], { stdio: "ignore" }).status === 0;
+  available ??= spawnSync(QEMU, ["--version"], { stdio: "ignore" }).status === 0;
   return available;
 }
 
@@ -47,7 +50,7 @@ export async function runQemu(
   elf: string,
   options: { input?: Uint8Array; hints?: Uint8Array; timeoutMs?: number } = {},
 ): Promise<GuestRun> {
-  const child = spawn("sh", ["-c", 'ulimit -c 0; exec qemu-mipsel "$0"', elf], {
+  const child = spawn("sh", ["-c", 'ulimit -c 0; exec "$0" "$1"', QEMU, elf], {
     stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"],
   });
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
