@@ -38,6 +38,8 @@ export interface FillEnv {
   lk: LookupCounts;
   /** Public values written so far (fd 3). */
   pv: number[];
+  /** True for word keys inside executable segments (the ROM is immutable: stores there are refused). */
+  isCode: (key: number) => boolean;
 }
 
 export interface InstrChip {

@@ -71,7 +71,13 @@ export function generateWitness(m: MipsMachine, run: ExecutionSummary): MipsWitn
     );
   const image = new Map<number, number>();
   for (const [addr, word] of m.program.words) image.set(addr / 4, word);
-  const env: FillEnv = { mem: new MemoryTimeline(image), lk: new LookupCounts(), pv: [] };
+  const code = m.program.code.map(([s, e]) => [s / 4, e / 4] as const);
+  const env: FillEnv = {
+    mem: new MemoryTimeline(image),
+    lk: new LookupCounts(),
+    pv: [],
+    isCode: (key) => code.some(([s, e]) => key >= s && key < e),
+  };
   const chipWit = new Map(m.chips.map((c) => [c, new Witness(c.layout, 1024)]));
   const ioWit = new Witness(m.io.layout, 1024);
   let inPos = 0;

@@ -8,6 +8,7 @@
  * register key.
  */
 import { constant, sum } from "../../../stark/expr.ts";
+import { ZkmipsError } from "../../../errors.ts";
 import { ByteOp, CLK_STEP } from "../buses.ts";
 import { Family, MemOp } from "../decode.ts";
 import {
@@ -228,6 +229,10 @@ export class MemChip implements InstrChip {
         r = 1;
         break;
     }
+    if (nw !== old && env.isCode(key))
+      throw new ZkmipsError(
+        `cannot prove a store into the code segment at 0x${addr.toString(16)} (pc 0x${s.pc.toString(16)}): self-modifying code is not supported by the AIR`,
+      );
     fillAccess(w, row, "M", env.mem, env.lk, key, s.clk + 2, nw >>> 0, true);
     fillAccess(w, row, "D", env.mem, env.lk, s.dec.d, s.clk + 3, r >>> 0, true);
     return s.npc + 4;

@@ -18,6 +18,7 @@
  * word holding ptr (ptr range-checked into [0x1000, 0x7F000000) like Mem's addresses).
  */
 import { type Expr, constant, sum } from "../../../stark/expr.ts";
+import { ZkmipsError } from "../../../errors.ts";
 import { Bus } from "../buses.ts";
 import { REG_BRK, REG_PV_CURSOR, Family } from "../decode.ts";
 import { STACK_BOTTOM } from "../../layout.ts";
@@ -385,6 +386,10 @@ export class IoChip {
       } else {
         val = input(i) & 255;
         nw = ((old & ~(0xff << (8 * o))) | (val << (8 * o))) >>> 0;
+        if (nw !== old && env.isCode(key))
+          throw new ZkmipsError(
+            `cannot prove a read into the code segment at 0x${ptr.toString(16)}: code is immutable in the AIR`,
+          );
       }
       req.bytes[i] = val;
       w.set("val", row, val);
