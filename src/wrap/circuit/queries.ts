@@ -35,6 +35,8 @@ export function emitQueryPhase(
   vkey: Lc,
   ood: OodCheckResult,
   inp: { readonly logHeights: readonly number[]; readonly proof?: StarkProof },
+  /** Tests only: `false` omits the Merkle rows, to reach the DEEP/FRI checks with forged values. */
+  merkle = true,
 ): QueryPhaseResult {
   const p = inp.proof;
   const tr = ood.tr;
@@ -83,7 +85,7 @@ export function emitQueryPhase(
           Array.from({ length: s.width }, (_, c) => canonical(op?.rows[m][c])),
         );
         const path = Array.from({ length: logT }, (_, l) => input(op?.path[l]));
-        b.scope(`merkle-${t.name}`, () => merkleVerify(b, roots[k], t.shapes, idx, rows, path));
+        if (merkle) b.scope(`merkle-${t.name}`, () => merkleVerify(b, roots[k], t.shapes, idx, rows, path));
         return rows;
       });
       allRows.push(perTree);
@@ -95,9 +97,10 @@ export function emitQueryPhase(
         const width = 4 << step;
         const row = Array.from({ length: width }, (_, c) => canonical(op?.rows[0][c]));
         const path = Array.from({ length: logS - step }, (_, l) => input(op?.path[l]));
-        b.scope(`fri-merkle${r}`, () =>
-          merkleVerify(b, friRoots[r], [{ width, height: 1 << (logS - step) }], jBits, [row], path),
-        );
+        if (merkle)
+          b.scope(`fri-merkle${r}`, () =>
+            merkleVerify(b, friRoots[r], [{ width, height: 1 << (logS - step) }], jBits, [row], path),
+          );
         fri.push(row);
       });
       allFri.push(fri);
