@@ -21,9 +21,10 @@
  *   (here blake2b-512 of the .r1cs bytes) and zero contributions.
  */
 import { createHash } from "node:crypto";
+import os from "node:os";
 import { ZkmipsError } from "../../errors.ts";
 import { BinFileWriter } from "./binfile.ts";
-import { FixedBasePool, type Group } from "./fixed-base.ts";
+import { FixedBasePool, bestWindow, type Group } from "./fixed-base.ts";
 import {
   MONT_R2,
   Q,
@@ -202,8 +203,11 @@ export async function devSetup(
 
   const g1Points = 2 * nVars + n + 3;
   const g2Points = nVars + 3;
-  const big = g1Points + 3 * g2Points > 1 << 16;
-  const pool = await FixedBasePool.create(big ? opts.threads : 1, big ? 16 : 8);
+  const threads = g1Points + 3 * g2Points < 1 << 12 ? 1 : (opts.threads ?? os.availableParallelism());
+  const pool = await FixedBasePool.create(threads, {
+    1: bestWindow(g1Points / threads),
+    2: bestWindow(g2Points / threads),
+  });
   let sections: Map<number, Uint8Array>;
   let vk: Uint8Array[];
   try {

@@ -16,6 +16,23 @@ import { buildBn128SingleThread } from "./snarkjs.ts";
 /** Bytes of one affine point in LEM form, per group. */
 export const AFFINE_SIZE = { 1: 64, 2: 128 } as const;
 export type Group = 1 | 2;
+export type WindowBits = 8 | 10 | 12 | 14 | 16;
+
+/**
+ * Window size minimizing one worker's work for `perWorker` products: the table costs
+ * ceil(256/w)·(2^w - 1) Jacobian additions plus affine conversions (~2.5 mixed additions
+ * each), every product ceil(256/w) mixed additions. w = 16 wins from ~160k products per worker.
+ */
+export function bestWindow(perWorker: number): WindowBits {
+  let best: WindowBits = 8;
+  let bestCost = Infinity;
+  for (const w of [8, 10, 12, 14, 16] as const) {
+    const windows = Math.ceil(256 / w);
+    const cost = windows * (2 ** w - 1) * 2.5 + perWorker * windows;
+    if (cost < bestCost) [best, bestCost] = [w, cost];
+  }
+  return best;
+}
 
 interface WasmInfo {
   code: Uint8Array;
@@ -37,7 +54,7 @@ function loadWasm(): Promise<WasmInfo> {
 // Plain JS so that workers need no TypeScript loader (mocha, hardhat and tsx all work).
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
-const BITS = workerData.windowBits, ENTRIES = (1 << BITS) - 1, WINDOWS = 256 / BITS;
+const BITS = workerData.windowBits;
 const memory = new WebAssembly.Memory({ initial: 32 });
 const inst = new WebAssembly.Instance(new WebAssembly.Module(workerData.code), { env: { memory } });
 const ex = inst.exports;
@@ -51,10 +68,11 @@ function reserve(bytes, scratch) {
   return p;
 }
 const G = {
-  1: { pre: "g1m", jac: 96, aff: 64, gen: workerData.pG1gen, table: 0 },
-  2: { pre: "g2m", jac: 192, aff: 128, gen: workerData.pG2gen, table: 0 },
+  1: { pre: "g1m", jac: 96, aff: 64, gen: workerData.pG1gen, table: 0, bits: BITS[1] },
+  2: { pre: "g2m", jac: 192, aff: 128, gen: workerData.pG2gen, table: 0, bits: BITS[2] },
 };
 function buildTable(g) {
+  const ENTRIES = (1 << g.bits) - 1, WINDOWS = Math.ceil(256 / g.bits);
   const add = ex[g.pre + "_add"], copy = ex[g.pre + "_copy"], zero = ex[g.pre + "_zero"];
   g.table = reserve(WINDOWS * ENTRIES * g.aff, 0);
   free = (g.table + WINDOWS * ENTRIES * g.aff + 7) & ~7;
@@ -67,7 +85,7 @@ function buildTable(g) {
     add(scratch, base, scratch);
     for (let d = 1; d < ENTRIES; d++) add(scratch + (d - 1) * g.jac, base, scratch + d * g.jac);
     ex[g.pre + "_batchToAffine"](scratch, ENTRIES, g.table + k * ENTRIES * g.aff);
-    add(scratch + (ENTRIES - 1) * g.jac, base, base); // 2^BITS * base
+    add(scratch + (ENTRIES - 1) * g.jac, base, base); // 2^bits * base
   }
   free = mark;
   new Uint32Array(memory.buffer)[0] = free;
@@ -76,14 +94,19 @@ parentPort.on("message", ({ id, group, scalars }) => {
   const g = G[group];
   if (!g.table) buildTable(g);
   const n = scalars.length / 32;
-  const digits = BITS === 16 ? new Uint16Array(scalars.buffer, scalars.byteOffset, n * 16) : scalars;
+  const bits = g.bits, ENTRIES = (1 << bits) - 1, WINDOWS = Math.ceil(256 / bits), mask = ENTRIES;
   const out = reserve(n * g.jac, n * 3 * g.jac);
   const zero = ex[g.pre + "_zero"], addMixed = ex[g.pre + "_addMixed"];
   for (let i = 0; i < n; i++) {
     const p = out + i * g.jac;
+    const s = i * 32;
     zero(p);
     for (let k = 0; k < WINDOWS; k++) {
-      const d = digits[i * WINDOWS + k];
+      const bit = k * bits, byte = bit >> 3;
+      // 24 bits from the window's first byte cover any window of <= 16 bits.
+      const word = scalars[s + byte] | ((byte + 1 < 32 ? scalars[s + byte + 1] : 0) << 8) |
+        ((byte + 2 < 32 ? scalars[s + byte + 2] : 0) << 16);
+      const d = (word >> (bit & 7)) & mask;
       if (d !== 0) addMixed(p, g.table + (k * ENTRIES + d - 1) * g.aff, p);
     }
   }
@@ -126,11 +149,13 @@ export class FixedBasePool {
   }
 
   /**
-   * Starts `threads` workers (default: one per CPU). `windowBits` 16 (tables of 64 MiB G1 /
-   * 128 MiB G2 per worker, ~4 s to build, 16 additions per product) pays off from ~2^16
-   * products; 8 (tiny tables, 32 additions) suits small circuits. Call `close()` when done.
+   * Starts `threads` workers (default: one per CPU) with per-group window sizes (see
+   * `bestWindow`). Each worker builds its own tables on first use. Call `close()` when done.
    */
-  static async create(threads = os.availableParallelism(), windowBits: 8 | 16 = 16): Promise<FixedBasePool> {
+  static async create(
+    threads = os.availableParallelism(),
+    windowBits: Record<Group, WindowBits> = { 1: 16, 2: 16 },
+  ): Promise<FixedBasePool> {
     const info = await loadWasm();
     const workers = Array.from(
       { length: Math.max(1, threads) },
