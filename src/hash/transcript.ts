@@ -120,6 +120,8 @@ export class Transcript {
   /** Verifier side of `grind`: checks the nonce and absorbs it. */
   checkGrind(bits: number, nonce: number): boolean {
     const s = this.squeeze();
+    // Without grinding the prover sends nonce 0 (the first candidate), so the encoding stays unique.
+    if (bits === 0 && nonce !== 0) return false;
     if (bits > 0) {
       const h = poseidon([s, BigInt(nonce)]);
       if ((h & ((1n << BigInt(bits)) - 1n)) !== 0n) return false;

@@ -109,5 +109,9 @@ describe("Poseidon transcript", () => {
       if (!t.checkGrind(8, n)) rejected++;
     }
     expect(rejected).to.be.at.least(17);
+    const none = new Transcript();
+    expect(none.grind(0)).to.equal(0);
+    expect(new Transcript().checkGrind(0, 0)).to.equal(true);
+    expect(new Transcript().checkGrind(0, 1)).to.equal(false);
   });
 });
