@@ -16,7 +16,7 @@ if ! cmp -s "$tmp/field.ts" src/hash/wasm/assembly/field.ts; then
   else echo "build-wasm: src/hash/wasm/assembly/field.ts is stale (run scripts/build-wasm.sh)" >&2; exit 1; fi
 fi
 npx asc src/hash/wasm/assembly/poseidon.ts -o "$tmp/poseidon.wasm" \
-  -O3 --noAssert --runtime stub --use abort= --initialMemory 4
+  -O3 --noAssert --runtime stub --use abort= --initialMemory 4 --enable simd
 node -e '
 const fs = require("fs");
 const b64 = fs.readFileSync(process.argv[1]).toString("base64");

@@ -1,6 +1,8 @@
 /**
  * AssemblyScript: the Poseidon-BN254 permutation in the optimized (sparse partial round) form,
  * over the Montgomery kernels of `field.ts` (R = 2^261). Compiled by `scripts/build-wasm.sh`.
+ * With the two-lane kernels (LANES = 2) every element slot holds two independent elements and
+ * permuteBatch runs two calls at once; the round logic below is the same for one or two lanes.
  *
  * Memory: [scratch (this module) | constants and I/O (placed by the JS host above heapBase())].
  * Constants for width t, in Montgomery form, 72 bytes each, at `consts`:
@@ -24,6 +26,7 @@
 import {
   ELEM,
   FIELD_END,
+  LANES,
   MASK,
   P8_LIMBS,
   P_LIMBS,
@@ -65,25 +68,37 @@ export function onePtr(): usize {
   return ONE;
 }
 
-/** 8 little-endian u32 words -> 9 limbs of 29 bits. */
-function fromU32(dst: usize, src: usize): void {
+// Limb k of lane `lane` of the element at ptr: a u64 (LANES = 1) or a u32 of a lane pair
+// (LANES = 2, see field.ts). LANES is a compile-time constant, so the branches fold away.
+function getLimb(ptr: usize, k: i32, lane: i32): u64 {
+  if (LANES == 1) return load<u64>(ptr + ((<usize>k) << 3));
+  return <u64>load<u32>(ptr + ((<usize>k) << 3) + ((<usize>lane) << 2));
+}
+
+function setLimb(ptr: usize, k: i32, lane: i32, v: u64): void {
+  if (LANES == 1) store<u64>(ptr + ((<usize>k) << 3), v);
+  else store<u32>(ptr + ((<usize>k) << 3) + ((<usize>lane) << 2), <u32>v);
+}
+
+/** 8 little-endian u32 words -> 9 limbs of 29 bits (one lane). */
+function fromU32(dst: usize, src: usize, lane: i32): void {
   for (let k = 0; k < 9; k++) {
     const bit = k * 29;
     const w = bit >> 5;
     const s = bit & 31;
     let v: u64 = (<u64>load<u32>(src + ((<usize>w) << 2))) >> s;
     if (w + 1 < 8) v |= (<u64>load<u32>(src + ((<usize>(w + 1)) << 2))) << (32 - s);
-    store<u64>(dst + ((<usize>k) << 3), v & MASK);
+    setLimb(dst, k, lane, v & MASK);
   }
 }
 
-/** 9 normalized limbs of a value < 2^256 -> 8 little-endian u32 words. */
-function toU32(dst: usize, src: usize): void {
+/** 9 normalized limbs of a value < 2^256 (one lane) -> 8 little-endian u32 words. */
+function toU32(dst: usize, src: usize, lane: i32): void {
   let acc: u64 = 0;
   let bits = 0;
   let w = 0;
   for (let k = 0; k < 9; k++) {
-    acc |= load<u64>(src + ((<usize>k) << 3)) << bits;
+    acc |= getLimb(src, k, lane) << bits;
     bits += 29;
     while (bits >= 32 && w < 8) {
       store<u32>(dst + ((<usize>w) << 2), <u32>acc);
@@ -94,16 +109,16 @@ function toU32(dst: usize, src: usize): void {
   }
 }
 
-/** x := x - p if x >= p (x normalized); returns true if it subtracted. */
-function subPIfGe(x: usize): bool {
+/** x := x - p if x >= p (one lane, normalized); returns true if it subtracted. */
+function subPIfGe(x: usize, lane: i32): bool {
   let borrow: i64 = 0;
   for (let k = 0; k < 9; k++) {
-    const v: i64 = <i64>load<u64>(x + ((<usize>k) << 3)) - <i64>unchecked(P_LIMBS[k]) + borrow;
+    const v: i64 = <i64>getLimb(x, k, lane) - <i64>unchecked(P_LIMBS[k]) + borrow;
     borrow = v >> 29;
     store<u64>(T + ((<usize>k) << 3), <u64>(v & (<i64>MASK)));
   }
   if (borrow != 0) return false;
-  memory.copy(x, T, ELEM);
+  for (let k = 0; k < 9; k++) setLimb(x, k, lane, load<u64>(T + ((<usize>k) << 3)));
   return true;
 }
 
@@ -116,11 +131,13 @@ function matvec(nxt: usize, mat: usize, negA: usize, cur: usize, t: i32): void {
   if (t >= WINO_MIN_T) {
     // NB = 8p - sum_k cur[2k] cur[2k+1] (the sum is < 4p, see the bounds above).
     dot(X, cur, cur + ELEM, t >> 1, 2 * ELEM);
-    let borrow: i64 = 0;
-    for (let k = 0; k < 9; k++) {
-      const v: i64 = <i64>unchecked(P8_LIMBS[k]) - <i64>load<u64>(X + ((<usize>k) << 3)) + borrow;
-      borrow = v >> 29;
-      store<u64>(NB + ((<usize>k) << 3), <u64>(v & (<i64>MASK)));
+    for (let lane = 0; lane < LANES; lane++) {
+      let borrow: i64 = 0;
+      for (let k = 0; k < 9; k++) {
+        const v: i64 = <i64>unchecked(P8_LIMBS[k]) - <i64>getLimb(X, k, lane) + borrow;
+        borrow = v >> 29;
+        setLimb(NB, k, lane, <u64>(v & (<i64>MASK)));
+      }
     }
     for (let i: usize = 0; i < tu; i++)
       dotWino(nxt + i * ELEM, mat + i * tu * ELEM, cur, t, negA + i * ELEM, NB);
@@ -201,24 +218,34 @@ function permute(t: i32, nP: i32, consts: usize, st: usize, tmp: usize): usize {
 
 /**
  * `count` Poseidon(t - 1) calls: inputs are (t - 1) elements of 8 u32 words each per call,
- * outputs 8 words per call (canonical). Returns -1, or the index of the first call with an
- * input >= p (outputs of earlier calls are written).
+ * outputs 8 words per call (canonical). LANES calls run side by side. Returns -1, or the index
+ * of a call with an input >= p.
  */
 export function permuteBatch(t: i32, nP: i32, consts: usize, inPtr: usize, outPtr: usize, count: i32): i32 {
   const n = <usize>(t - 1);
-  for (let c = 0; c < count; c++) {
+  for (let c = 0; c < count; c += LANES) {
     memory.copy(STATE_A, consts, ELEM); // capacity 0 + C[0]
     for (let i: usize = 1; i <= n; i++) {
-      fromU32(X, inPtr + ((<usize>c * n + i - 1) << 5));
-      if (subPIfGe(X)) return c;
+      for (let lane = 0; lane < LANES; lane++) {
+        const cc = min(c + lane, count - 1); // an odd tail repeats the last call
+        fromU32(X, inPtr + ((<usize>cc * n + i - 1) << 5), lane);
+        if (subPIfGe(X, lane)) return cc;
+      }
       mulAddMont(STATE_A + i * ELEM, X, R2, consts + i * ELEM);
     }
     const res = permute(t, nP, consts, STATE_A, STATE_B);
     mulMont(X, res, ONE);
-    subPIfGe(X);
-    toU32(outPtr + ((<usize>c) << 5), X);
+    for (let lane = 0; lane < LANES && c + lane < count; lane++) {
+      subPIfGe(X, lane);
+      toU32(outPtr + ((<usize>(c + lane)) << 5), X, lane);
+    }
   }
   return -1;
+}
+
+/** Calls side by side in permuteBatch (the host duplicates constants across lanes). */
+export function lanes(): i32 {
+  return LANES;
 }
 
 /** Benchmark helper: x := x * x / R, `count` times, on the element at `x`. */
