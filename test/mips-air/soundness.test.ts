@@ -187,6 +187,36 @@ describe("MIPS AIR soundness (one corruption, verifier rejects)", function () {
     await rejects(t, w.publicInputs, ["logup-balance"]);
   });
 
+  describe("wrong executions (what the executor would stop with a trap)", () => {
+    const wrongRun = async (code: number[]): Promise<void> => {
+      const mm = buildMachine(image(code));
+      const ww = generateWitness(mm, {
+        syscalls: [],
+        input: new Uint8Array(),
+        hints: new Uint8Array(),
+        exitCode: 0,
+        publicValues: new Uint8Array(),
+      });
+      expect(checkWitness(mm.air, ww.traces, ww.publicInputs, mm.constraintNames)).to.not.equal(null);
+      const pkW = await setup(mm.air, OPTIONS);
+      const { bytes } = await prove(pkW, ww.traces, ww.publicInputs, { selfCheck: false });
+      expect(() => verify(mm.air, pkW.vkey, ww.publicInputs, bytes, OPTIONS))
+        .to.throw(StarkVerifyError)
+        .with.property("check", "ood-constraints");
+    };
+    it("rejects an add that overflows (0x7fffffff + 1)", async () => {
+      await wrongRun([
+        ...asm.li(8, 0x7fffffff),
+        asm.addiu(9, 0, 1),
+        (8 << 21) | (9 << 16) | (10 << 11) | 32,
+        ...exitSeq(0),
+      ]);
+    });
+    it("rejects a teq whose operands are equal (a taken trap)", async () => {
+      await wrongRun([asm.addiu(8, 0, 3), asm.addiu(9, 0, 3), (8 << 21) | (9 << 16) | 52, ...exitSeq(0)]);
+    });
+  });
+
   describe("statement", () => {
     let file: Uint8Array;
     before(async () => {

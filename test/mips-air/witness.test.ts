@@ -68,7 +68,20 @@ describe("MIPS AIR witness", () => {
       asm.nop(),
       asm.jr(31), // 50: returns to 48
       asm.nop(),
-      ...exitSeq(7), // 52
+      // 52
+      (8 << 21) | (9 << 16) | (24 << 11) | 32, // add (no overflow: positive + negative)
+      (8 << 21) | (8 << 16) | (24 << 11) | 34, // sub
+      ((8 << 26) | (8 << 21) | (24 << 16) | 0x7fff) >>> 0, // addi
+      (8 << 21) | (9 << 16) | 52, // teq (not equal: no trap)
+      (8 << 21) | (8 << 16) | 54, // tne (equal: no trap)
+      (9 << 21) | (8 << 16) | 48, // tge (x < y signed: no trap)
+      (8 << 21) | (9 << 16) | 49, // tgeu (x < y unsigned)
+      (8 << 21) | (9 << 16) | 50, // tlt (x >= y signed)
+      (9 << 21) | (8 << 16) | 51, // tltu
+      ((1 << 26) | (8 << 21) | (12 << 16) | 5) >>> 0, // teqi 5
+      ((1 << 26) | (0 << 21) | (14 << 16) | 0) >>> 0, // tnei $zero, 0 (equal: no trap)
+      0x0000000f, // sync
+      ...exitSeq(7),
     ];
     const { w, fail } = run(code, [0, 0x80ff7f01, 0x1234, 0]);
     expect(fail, JSON.stringify(fail)).to.equal(null);

@@ -37,9 +37,9 @@ export enum Family {
 }
 
 /** Operations per family (index = value sent in the ROM tuple). */
-export const AddSubOp = { addu: 0, subu: 1 } as const;
+export const AddSubOp = { addu: 0, subu: 1, add: 2, sub: 3 } as const;
 export const BitwiseOp = { and: 0, or: 1, xor: 2, nor: 3 } as const;
-export const LtOp = { sltu: 0, slt: 1 } as const;
+export const LtOp = { sltu: 0, slt: 1, tgeu: 2, tge: 3, tltu: 4, tlt: 5, teq: 6, tne: 7 } as const;
 export const BranchOp = { beq: 0, bne: 1, blez: 2, bgtz: 3, bltz: 4, bgez: 5 } as const;
 export const JumpOp = { j: 0, jr: 1 } as const;
 export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3, ins: 4, ext: 5 } as const;
@@ -169,7 +169,7 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 13:
           return unsup("break", "break (always stops with an error)");
         case 15:
-          return unsup("sync", "sync");
+          return mk("sync", Family.Shift, ShiftOp.sll, 0, 0, 0); // no effect on one core: a nop
         case 16:
           return mk("mfhi", Family.HiLo, HiLoOp.mfhi, REG_HI, 0, rd);
         case 17:
@@ -186,8 +186,9 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 27:
           return unsup(funct === 26 ? "div" : "divu", "divide (div/divu)");
         case 32:
+          return mk("add", Family.AddSub, AddSubOp.add, rs, rt, rd);
         case 34:
-          return unsup(funct === 32 ? "add" : "sub", "trapping add/sub (overflow check)");
+          return mk("sub", Family.AddSub, AddSubOp.sub, rs, rt, rd);
         case 33:
           return mk("addu", Family.AddSub, AddSubOp.addu, rs, rt, rd);
         case 35:
@@ -205,12 +206,17 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 43:
           return mk("sltu", Family.Lt, LtOp.sltu, rs, rt, rd);
         case 48:
+          return mk("tge", Family.Lt, LtOp.tge, rs, rt, 0);
         case 49:
+          return mk("tgeu", Family.Lt, LtOp.tgeu, rs, rt, 0);
         case 50:
+          return mk("tlt", Family.Lt, LtOp.tlt, rs, rt, 0);
         case 51:
+          return mk("tltu", Family.Lt, LtOp.tltu, rs, rt, 0);
         case 52:
+          return mk("teq", Family.Lt, LtOp.teq, rs, rt, 0);
         case 54:
-          return unsup("trap", "trap (teq/tne/tge/tlt)");
+          return mk("tne", Family.Lt, LtOp.tne, rs, rt, 0);
         default:
           return null;
       }
@@ -230,12 +236,17 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 19:
           return unsup("branch-likely", "branch-likely");
         case 8:
+          return mk("tgei", Family.Lt, LtOp.tge, rs, 0, 0, sext16(imm));
         case 9:
+          return mk("tgeiu", Family.Lt, LtOp.tgeu, rs, 0, 0, sext16(imm));
         case 10:
+          return mk("tlti", Family.Lt, LtOp.tlt, rs, 0, 0, sext16(imm));
         case 11:
+          return mk("tltiu", Family.Lt, LtOp.tltu, rs, 0, 0, sext16(imm));
         case 12:
+          return mk("teqi", Family.Lt, LtOp.teq, rs, 0, 0, sext16(imm));
         case 14:
-          return unsup("trap-imm", "trap (teqi/tnei/tgei/tlti)");
+          return mk("tnei", Family.Lt, LtOp.tne, rs, 0, 0, sext16(imm));
         default:
           return null;
       }
@@ -255,7 +266,7 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
     case 7:
       return rt === 0 ? mk("bgtz", Family.Branch, BranchOp.bgtz, rs, 0, 0, 0, brTarget) : null;
     case 8:
-      return unsup("addi", "trapping add/sub (overflow check)");
+      return mk("addi", Family.AddSub, AddSubOp.add, rs, 0, rt, sext16(imm));
     case 9:
       return mk("addiu", Family.AddSub, AddSubOp.addu, rs, 0, rt, sext16(imm));
     case 10:
@@ -334,7 +345,7 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
       // sc always succeeds (single thread, as the executor): store rt, then rt = 1.
       return mk("sc", Family.Mem, MemOp.sc, rs, rt, rt, sext16(imm));
     case 51:
-      return unsup("pref", "pref");
+      return mk("pref", Family.Shift, ShiftOp.sll, 0, 0, 0); // a hint without architectural effect: a nop
     default:
       return null;
   }

@@ -6,7 +6,7 @@
  * second operand is y = B + imm bytewise: the ROM sets b = $zero for immediate forms and imm = 0 for
  * register forms, so at most one term is nonzero per byte.
  */
-import { type Expr, constant } from "../../../stark/expr.ts";
+import { type Expr, constant, sum } from "../../../stark/expr.ts";
 import { inv } from "../../../field/koalabear.ts";
 import { ByteOp, CLK_STEP } from "../buses.ts";
 import { AddSubOp, BitwiseOp, Family, LtOp } from "../decode.ts";
@@ -47,10 +47,11 @@ export class AddSubChip implements InstrChip {
   readonly name = "AddSub";
   readonly family = Family.AddSub;
   readonly clkStep = CLK_STEP;
-  readonly layout = baseLayout(["is_add", "is_sub"]);
+  readonly layout = baseLayout(["is_add", "is_sub", "is_addt", "is_subt"]);
   constructor() {
     aluAccessColumns(this.layout);
     this.layout.addN("carry", 4);
+    for (const n of ["sx", "sy", "sr", "same", "flip"]) this.layout.add(n);
   }
   define(cx: ChipCtx): void {
     baseConstraints(
@@ -59,13 +60,15 @@ export class AddSubChip implements InstrChip {
       [
         ["is_add", AddSubOp.addu],
         ["is_sub", AddSubOp.subu],
+        ["is_addt", AddSubOp.add],
+        ["is_subt", AddSubOp.sub],
       ],
       cx.c("npc").add(4),
       this.clkStep,
     );
     aluAccessConstraints(cx);
     const isReal = cx.c("is_real");
-    const s = cx.c("is_sub");
+    const s = cx.c("is_sub").add(cx.c("is_subt"));
     const x = cx.cs("A_v", 4);
     const imm = cx.cs("imm", 4);
     const y = cx.cs("B_v", 4).map((b, i) => b.add(imm[i]));
@@ -80,10 +83,22 @@ export class AddSubChip implements InstrChip {
       cx.zero(`byte ${i} sum`, lhs.add(y[i]).add(cin).sub(rhs).sub(c[i].mul(256)));
     }
     for (const ri of r) cx.u8(ri, isReal);
+    // add/addi/sub trap on signed overflow, so a valid run has none: for add, the operands' signs
+    // agree and the result's differs; for sub, the operands' signs differ and the result's differs
+    // from x's.
+    const [sx, sy, sr, same, flip] = ["sx", "sy", "sr", "same", "flip"].map((n) => cx.c(n));
+    cx.byte(ByteOp.MSB, x[3], 0, sx, isReal);
+    cx.byte(ByteOp.MSB, y[3], 0, sy, isReal);
+    cx.byte(ByteOp.MSB, r[3], 0, sr, isReal);
+    cx.zero("same = [sx = sy] (0 on padding)", same.sub(isReal.sub(sx).sub(sy).add(sx.mul(sy).mul(2))));
+    cx.zero("flip = sr xor sx", flip.sub(sr.add(sx).sub(sr.mul(sx).mul(2))));
+    cx.zero("add does not overflow", cx.c("is_addt").mul(same).mul(flip));
+    cx.zero("sub does not overflow", cx.c("is_subt").mul(constant(1).sub(same)).mul(flip));
   }
   fill(w: Witness, row: number, s: Step, env: FillEnv): number {
-    const sub = s.dec.op === AddSubOp.subu;
-    fillBase(w, row, s, sub ? "is_sub" : "is_add", env);
+    const op = s.dec.op;
+    const sub = op === AddSubOp.subu || op === AddSubOp.sub;
+    fillBase(w, row, s, ["is_add", "is_sub", "is_addt", "is_subt"][op], env);
     const [x, y] = aluRead(w, row, s, env);
     const r = (sub ? x - y : x + y) >>> 0;
     // Carries of lhs + y = rhs bytewise.
@@ -99,11 +114,22 @@ export class AddSubChip implements InstrChip {
     void rh;
     aluWrite(w, row, s, env, r);
     for (const b of bytesOf(r)) env.lk.u8(b);
+    const [sx, sy, sr] = [x, y, r].map((v) => v >>> 31);
+    w.set("sx", row, sx);
+    w.set("sy", row, sy);
+    w.set("sr", row, sr);
+    w.set("same", row, sx === sy ? 1 : 0);
+    w.set("flip", row, sr ^ sx);
+    for (const v of [x, y, r]) env.lk.byteOp(ByteOp.MSB, v >>> 24);
     return s.npc + 4;
   }
 }
 
 const INV16 = inv(16);
+
+const LT_SEL: readonly (readonly [string, number])[] = Object.entries(LtOp).map(
+  ([n, op]) => [`is_${n}`, op] as const,
+);
 
 const BITWISE_SEL: readonly (readonly [string, number, number])[] = [
   ["is_and", BitwiseOp.and, ByteOp.AND],
@@ -184,24 +210,15 @@ export class LtChip implements InstrChip {
   readonly name = "Lt";
   readonly family = Family.Lt;
   readonly clkStep = CLK_STEP;
-  readonly layout = baseLayout(["is_sltu", "is_slt"]);
+  readonly layout = baseLayout(LT_SEL.map(([n]) => n));
   constructor() {
     aluAccessColumns(this.layout);
     this.layout.addN("diff", 4);
     this.layout.addN("borrow", 4);
-    for (const n of ["sx", "sy", "sxy"]) this.layout.add(n);
+    for (const n of ["sx", "sy", "sxy", "dinv"]) this.layout.add(n);
   }
   define(cx: ChipCtx): void {
-    baseConstraints(
-      cx,
-      this.family,
-      [
-        ["is_sltu", LtOp.sltu],
-        ["is_slt", LtOp.slt],
-      ],
-      cx.c("npc").add(4),
-      this.clkStep,
-    );
+    baseConstraints(cx, this.family, LT_SEL, cx.c("npc").add(4), this.clkStep);
     aluAccessConstraints(cx);
     const isReal = cx.c("is_real");
     const x = cx.cs("A_v", 4);
@@ -223,15 +240,27 @@ export class LtChip implements InstrChip {
     cx.zero("sxy = sx xor sy", cx.c("sxy").sub(sx.add(sy).sub(sx.mul(sy).mul(2))));
     // x <s y  <=>  (x <u y) xor sign(x) xor sign(y).
     const ltu = br[3];
-    const wgt = cx.c("is_slt").mul(cx.c("sxy"));
+    const sel = (n: string) => cx.c(`is_${n}`);
+    const signed = sel("slt").add(sel("tge")).add(sel("tlt"));
+    const wgt = signed.mul(cx.c("sxy"));
     const res = ltu.add(wgt).sub(ltu.mul(wgt).mul(2));
     const r = cx.cs("D_v", 4);
     cx.zero("result = lt", r[0].sub(res));
     for (let i = 1; i < 4; i++) cx.zero(`result byte ${i} = 0`, r[i]);
+    // Traps stop the run, so a valid run never meets a trap condition.
+    cx.zero("tge/tgeu: x < y", sel("tge").add(sel("tgeu")).mul(constant(1).sub(r[0])));
+    cx.zero("tlt/tltu: x >= y", sel("tlt").add(sel("tltu")).mul(r[0]));
+    // x = y exactly when the difference bytes sum to 0 (sum <= 1020, no wrap).
+    const dsum = sum(d);
+    const dinv = cx.c("dinv");
+    cx.zero("teq: x != y", sel("teq").mul(dsum.mul(dinv).sub(1)));
+    cx.zero("dinv = 0 unless teq", constant(1).sub(sel("teq")).mul(dinv));
+    cx.zero("tne: x = y", sel("tne").mul(dsum));
   }
   fill(w: Witness, row: number, s: Step, env: FillEnv): number {
-    const signed = s.dec.op === LtOp.slt;
-    fillBase(w, row, s, signed ? "is_slt" : "is_sltu", env);
+    const op = s.dec.op;
+    const signed = op === LtOp.slt || op === LtOp.tge || op === LtOp.tlt;
+    fillBase(w, row, s, LT_SEL.find(([, o]) => o === op)![0], env);
     const [x, y] = aluRead(w, row, s, env);
     const xb = bytesOf(x);
     const yb = bytesOf(y);
@@ -253,6 +282,8 @@ export class LtChip implements InstrChip {
     env.lk.byteOp(ByteOp.MSB, xb[3]);
     env.lk.byteOp(ByteOp.MSB, yb[3]);
     for (const b of db) env.lk.u8(b);
+    const dsum = db.reduce((a, b) => a + b, 0);
+    if (op === LtOp.teq && dsum !== 0) w.set("dinv", row, inv(dsum));
     const r = signed ? (x | 0) < (y | 0) : x < y;
     aluWrite(w, row, s, env, r ? 1 : 0);
     return s.npc + 4;
