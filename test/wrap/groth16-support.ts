@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { R, writeLE } from "../../src/wrap/groth16/fr.ts";
 import { loadSnarkjs } from "../../src/wrap/groth16/snarkjs.ts";
+import { encodeWtns } from "../../src/wrap/groth16/wtns.ts";
 
 export const TEST_OUT = ".zkmips/test-groth16";
 
@@ -54,7 +55,7 @@ export function writeChain(
   dir: string,
   k: number,
   seed: bigint,
-): { r1cs: string; wtns: string; nConstraints: number } {
+): { r1cs: string; wtns: string; nConstraints: number; witness: bigint[] } {
   const n = 2 ** k - 3;
   const nWires = n + 2;
   const wire = (i: number): number => (i === 0 ? 2 : i === n ? 1 : i + 2); // s_i -> wire
@@ -124,24 +125,11 @@ export function writeChain(
     s = (s * s + BigInt(i)) % R;
   }
   w[wire(n)] = s;
-  const wt = new Uint8Array(12 + 12 + 40 + 12 + nWires * 32);
-  const wv = new DataView(wt.buffer);
-  wt.set([0x77, 0x74, 0x6e, 0x73]); // "wtns"
-  wv.setUint32(4, 2, true);
-  wv.setUint32(8, 2, true);
-  wv.setUint32(12, 1, true);
-  wv.setBigUint64(16, 40n, true);
-  wv.setUint32(24, 32, true);
-  writeLE(wt, 28, R);
-  wv.setUint32(60, nWires, true);
-  wv.setUint32(64, 2, true);
-  wv.setBigUint64(68, BigInt(nWires * 32), true);
-  for (let i = 0; i < nWires; i++) writeLE(wt, 76 + i * 32, w[i]!);
-
+  const wt = encodeWtns(w);
   fs.mkdirSync(dir, { recursive: true });
   const r1cs = `${dir}/chain_${k}.r1cs`;
   const wtns = `${dir}/chain_${k}.wtns`;
   fs.writeFileSync(r1cs, buf);
   fs.writeFileSync(wtns, wt);
-  return { r1cs, wtns, nConstraints: n };
+  return { r1cs, wtns, nConstraints: n, witness: w };
 }

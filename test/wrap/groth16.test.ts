@@ -30,7 +30,7 @@ import { R1csFile } from "../../src/wrap/groth16/r1cs-file.ts";
 import { setupGroth16 } from "../../src/wrap/groth16/setup.ts";
 import { loadSnarkjs, releaseSnarkjsCurves, type SnarkjsVkey } from "../../src/wrap/groth16/snarkjs.ts";
 import { generateSolidityVerifier } from "../../src/wrap/groth16/solidity.ts";
-import { TEST_OUT, compileCircuit, witness, type CompiledCircuit } from "./groth16-support.ts";
+import { TEST_OUT, compileCircuit, witness, writeChain, type CompiledCircuit } from "./groth16-support.ts";
 
 // snarkjs keeps its curve worker threads alive; release them so mocha can exit.
 after(releaseSnarkjsCurves);
@@ -118,6 +118,20 @@ describe("Groth16 dev setup (snarkjs-compatible .zkey)", function () {
     const w = await witness(stub, stubInput(1n, 2n));
     const { proof, publicSignals } = await proveGroth16(stubKey.zkey, w);
     expect(await verifyGroth16(other.vkey, publicSignals, proof)).to.equal(false);
+  });
+
+  it("works for an R1CS written without circom, proved from raw wire values (2^6 domain)", async () => {
+    const c = writeChain(`${TEST_OUT}/chain`, 6, 9n);
+    const zkey = `${TEST_OUT}/chain/chain_6.zkey`;
+    await devSetup(c.r1cs, zkey, { threads: 1 });
+    const vkey = await (await loadSnarkjs()).zKey.exportVerificationKey(zkey);
+    const { proof, publicSignals } = await proveGroth16(zkey, c.witness);
+    expect(publicSignals).to.deep.equal([c.witness[1], 9n]);
+    expect(await verifyGroth16(vkey, publicSignals, proof)).to.equal(true);
+    const wrong = [...c.witness];
+    wrong[5] = wrong[5]! + 1n; // breaks a constraint: the proof must not verify
+    const bad = await proveGroth16(zkey, wrong);
+    expect(await verifyGroth16(vkey, bad.publicSignals, bad.proof)).to.equal(false);
   });
 
   it("rejects a key whose H section was corrupted: the proof no longer verifies", async () => {

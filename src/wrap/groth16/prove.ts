@@ -9,6 +9,7 @@ import { ZkmipsError } from "../../errors.ts";
 import { R } from "./fr.ts";
 import { fromSnarkjsProof, toSnarkjsProof, type Groth16Proof } from "./proof-bytes.ts";
 import { loadSnarkjs, type SnarkjsProof, type SnarkjsVkey } from "./snarkjs.ts";
+import { encodeWtns } from "./wtns.ts";
 
 export interface Groth16ProveResult {
   proof: Groth16Proof;
@@ -18,19 +19,24 @@ export interface Groth16ProveResult {
 }
 
 /**
- * Proves with snarkjs. `witness` is a `.wtns` path or the bytes of a `.wtns` file.
+ * Proves with snarkjs. `witness` is a `.wtns` path, the bytes of a `.wtns` file, or the wire
+ * values themselves (wire 0 = 1, then public signals, then private wires).
  * @example const { proof, publicSignals } = await proveGroth16("k.zkey", "w.wtns")
  */
 export async function proveGroth16(
   zkeyPath: string,
-  witness: string | Uint8Array,
+  witness: string | Uint8Array | readonly bigint[],
 ): Promise<Groth16ProveResult> {
+  if (Array.isArray(witness)) witness = encodeWtns(witness as readonly bigint[]);
   if (!fs.existsSync(zkeyPath))
     throw new ZkmipsError(`proving key ${zkeyPath} not found`, "run `zkmips setup` first");
   if (typeof witness === "string" && !fs.existsSync(witness))
     throw new ZkmipsError(`witness ${witness} not found`);
   const sj = await loadSnarkjs();
-  const w = typeof witness === "string" ? witness : ({ type: "mem", data: witness } as unknown as string);
+  const w =
+    typeof witness === "string"
+      ? witness
+      : ({ type: "mem", data: witness as Uint8Array } as unknown as string);
   let res: { proof: SnarkjsProof; publicSignals: string[] };
   try {
     res = await sj.groth16.prove(zkeyPath, w);
