@@ -129,19 +129,17 @@ export function emitFriChecks(
         const logL = logHeights[ti] + o.logBlowup;
         const x = domainPointBits(e, logL, bits.slice(sched.logMax - logL), SHIFT);
         const xe = e.fromBase(x);
-        const invZ = e.inverse(e.reduce(e.sub(xe, zeta)));
-        const invZn = e.inverse(e.reduce(e.sub(xe, c.zNext)));
-        const rT = e.reduce(
-          reduceBase(e, pows, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]),
-        );
-        const rQ = e.reduce(reduceBase(e, pows, rowsOf("quot", ti)));
+        const invZ = e.inverse(e.sub(xe, zeta));
+        const invZn = e.inverse(e.sub(xe, c.zNext));
+        const rT = reduceBase(e, pows, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+        const rQ = reduceBase(e, pows, rowsOf("quot", ti));
         const atZ = e.add(e.sub(rT, c.cZ), e.mul(c.a2W, e.sub(rQ, c.cQ)));
-        const term = e.add(e.mul(e.reduce(atZ), invZ), e.mul(c.aW, e.mul(e.reduce(e.sub(rT, c.cZn)), invZn)));
+        const term = e.add(e.mul(atZ, invZ), e.mul(c.aW, e.mul(e.sub(rT, c.cZn), invZn)));
         const off = offs.get(logL) ?? e.constant([1]);
         const prev = ro.get(logL);
-        const add = e.mul(off, e.reduce(term));
-        ro.set(logL, e.reduce(prev ? e.add(prev, add) : add));
-        offs.set(logL, e.reduce(e.mul(off, c.aOff)));
+        const add = e.mul(off, term);
+        ro.set(logL, prev ? e.add(prev, add) : add);
+        offs.set(logL, e.mul(off, c.aOff));
       });
       let cur = ro.get(sched.logMax) as KbExt;
       let shift = SHIFT;
@@ -160,7 +158,7 @@ export function emitFriChecks(
           // x_j = shift · w_S^bitrev(j, logS − step)
           const xjFull = domainPointBits(e, logS, qrBits.slice(step), shift);
           const rInv = f.inverse(xjFull);
-          const rr = e.reduce(e.mulBase(e.reduce(qp.betas[r]), rInv));
+          const rr = e.mulBase(qp.betas[r], rInv);
           const wInv = inv(rootOfUnity(step));
           const aInv = BigInt(inv(a));
           const u = Array.from({ length: a }, (_, k) => vals[reverseBits(k, step)]);
@@ -174,12 +172,12 @@ export function emitFriChecks(
               ck = e.add(ck, e.mulConst(u[t], BigInt(w)));
               w = mul(w, wk);
             }
-            acc = e.add(acc, e.mul(e.mulConst(e.reduce(ck), aInv), rk));
-            if (k + 1 < a) rk = e.reduce(e.mul(rk, rr));
+            acc = e.add(acc, e.mul(e.mulConst(ck, aInv), rk));
+            if (k + 1 < a) rk = e.mul(rk, rr);
           }
-          cur = e.reduce(acc);
+          cur = acc;
           const roll = ro.get(logS - step);
-          if (roll) cur = e.reduce(e.add(cur, e.mul(betaPow[r], roll)));
+          if (roll) cur = e.add(cur, e.mul(betaPow[r], roll));
           shift = pow(shift, a);
         });
       });
@@ -187,8 +185,7 @@ export function emitFriChecks(
         const finalShift = pow(SHIFT, 2 ** (sched.logMax - sched.logFinal));
         const xf = domainPointBits(e, sched.logFinal, bits.slice(sched.logMax - sched.logFinal), finalShift);
         let acc = e.constant([0]);
-        for (let i = qp.finalPoly.length - 1; i >= 0; i--)
-          acc = e.reduce(e.add(e.mulBase(acc, xf), qp.finalPoly[i]));
+        for (let i = qp.finalPoly.length - 1; i >= 0; i--) acc = e.add(e.mulBase(acc, xf), qp.finalPoly[i]);
         e.assertEqual(acc, cur);
       });
     });
