@@ -109,6 +109,25 @@ describe("Poseidon-BN254 fast implementation", () => {
     }
   });
 
+  it("pairs calls two by two and handles an odd tail (the WASM module runs two lanes)", () => {
+    for (const count of [1, 2, 3, 7]) {
+      const xs = Array.from({ length: 3 * count }, (_, i) => BN254_R - 1n - BigInt(i) * 0x1000000001n);
+      const out = poseidonBatch(3, limbsOf(xs), count);
+      for (let c = 0; c < count; c++)
+        expect(limbsToBigint(out, c * 8), `count ${count}, call ${c}`).to.equal(
+          poseidonReference(xs.slice(3 * c, 3 * c + 3)),
+        );
+    }
+  });
+
+  it("names the call whose input is not canonical, in either lane", () => {
+    for (const bad of [0, 1, 2]) {
+      const xs = [1n, 2n, 3n, 4n, 5n, 6n];
+      xs[2 * bad + 1] = BN254_R + 5n;
+      expect(() => poseidonBatch(2, limbsOf(xs), 3)).to.throw(new RegExp(`call ${bad} has an input`));
+    }
+  });
+
   it("rejects bad widths, short inputs and non-canonical inputs", () => {
     expect(() => poseidonBatch(0, new Uint32Array(0), 0)).to.throw(/1..16/);
     expect(() => poseidonBatch(17, new Uint32Array(17 * 8), 1)).to.throw(/1..16/);
