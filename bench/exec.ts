@@ -1,0 +1,85 @@
+/**
+ * `npm run bench:exec`: instructions per second of the executor's fast mode and tracing mode on
+ * bigloop (~50M instructions) and the keccak guest, and of qemu-mipsel on the same ELFs.
+ * Last line: {"mips_per_s", "trace_rows_per_s", "qemu_ratio"} (qemu_ratio = qemu speed / ours).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { execute, loadElf, type MipsProgram } from "../src/mips/index.ts";
+import { createMachine } from "../src/mips/execute.ts";
+import { TraceRecorder } from "../src/mips/trace.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const TRACE_ROWS = 3_000_000;
+
+function fast(p: MipsProgram, input: Uint8Array, runs = 3): { cycles: number; perS: number } {
+  let best = 0;
+  let cycles = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    cycles = execute(p, { input, stdout: () => {} }).cycles;
+    best = Math.max(best, cycles / ((performance.now() - t0) / 1000));
+  }
+  return { cycles, perS: best };
+}
+
+function traced(p: MipsProgram, input: Uint8Array, maxRows: number): number {
+  const { cpu, sys } = createMachine(p, {
+    input,
+    hints: new Uint8Array(0),
+    stdout: () => {},
+    stderr: () => {},
+  });
+  const rec = new TraceRecorder(cpu, sys);
+  const t0 = performance.now();
+  rec.run(maxRows);
+  return rec.rows / ((performance.now() - t0) / 1000);
+}
+
+function qemu(elf: string, input: Uint8Array, cycles: number): number | undefined {
+  if (spawnSync("qemu-mipsel", ["--version"]).status !== 0) return undefined;
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync("qemu-mipsel", [elf], { input, stdio: ["pipe", "ignore", "ignore", "pipe", "pipe"] });
+    if (r.status !== 0) return undefined;
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return cycles / best;
+}
+
+const M = (x: number): string => (x / 1e6).toFixed(1) + "M";
+const results: Record<string, { fast: number; trace: number; qemu?: number; cycles: number }> = {};
+const keccakInput = new Uint8Array(200_000).map((_, i) => i * 7);
+const guests: [string, Uint8Array][] = [
+  ["guests/bigloop/bigloop.elf", new Uint8Array(0)],
+  ["guests/keccak/keccak.elf", keccakInput],
+];
+for (const [rel, input] of guests) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(root + rel);
+  } catch {
+    console.log(`${rel}: missing, skipped`);
+    continue;
+  }
+  const p = loadElf(bytes);
+  const f = fast(p, input);
+  const t = traced(p, input, Math.min(TRACE_ROWS, f.cycles));
+  const q = qemu(root + rel, input, f.cycles);
+  results[rel] = { fast: f.perS, trace: t, qemu: q, cycles: f.cycles };
+  console.log(
+    `${rel}: ${f.cycles} instructions; fast ${M(f.perS)} instr/s; tracing ${M(t)} rows/s` +
+      (q
+        ? `; qemu-mipsel ${M(q)} instr/s (x${(q / f.perS).toFixed(1)} faster, includes its start-up)`
+        : "; qemu-mipsel not available"),
+  );
+}
+const main = results["guests/bigloop/bigloop.elf"] ?? Object.values(results)[0];
+console.log(
+  JSON.stringify({
+    mips_per_s: Math.round(main.fast),
+    trace_rows_per_s: Math.round(main.trace),
+    qemu_ratio: main.qemu ? Number((main.qemu / main.fast).toFixed(2)) : null,
+  }),
+);
