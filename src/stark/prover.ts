@@ -26,13 +26,13 @@ import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
 import { evalExt } from "./ood.ts";
+import { parallelLdeColumns, parallelReduceRows, sharedU32 } from "../field/pool.ts";
 import { combineDeep, invDifferences } from "./deep.ts";
 import {
   wasmCoeffsToCosetBitrev,
   wasmCosetLdeBitrev,
   wasmExtBatchInverse,
   wasmIdft,
-  wasmReduceRows,
   wasmWeightedSums,
 } from "../field/wasm.ts";
 import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
@@ -533,7 +533,9 @@ export async function prove(
   const tr = new Transcript();
   absorbStatement(tr, air, o, logHeights, pk.vkey, publicInputs);
 
-  for (const w of work) w.mainLde = ldeColumns(w.main, o.logBlowup);
+  const lde2 = (cols: readonly Uint32Array[]): Promise<Uint32Array> | Uint32Array =>
+    config.parallel ? parallelLdeColumns(cols, o.logBlowup, SHIFT) : ldeColumns(cols, o.logBlowup);
+  for (const w of work) w.mainLde = await lde2(w.main);
   phase("trace-lde");
   const mainTree = await merkleCommit(
     work.map((w) => ({ values: w.mainLde, width: w.def.mainWidth, height: lde(w) })),
@@ -557,7 +559,7 @@ export async function prove(
       if (w.def.auxWidth === 0) continue;
       const { cols, sum } = buildAux(w, publicInputs, chal);
       w.aux = cols;
-      w.auxLde = ldeColumns(cols, o.logBlowup);
+      w.auxLde = await lde2(cols);
       cum.set(sum, 4 * w.def.index);
       cumSums.push(sum);
     }
@@ -635,7 +637,7 @@ export async function prove(
     const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
     const Q = 4 * t.quotientChunks;
     const alphaPows = extPows(alphaF, Math.max(W, Q));
-    const rT = new Uint32Array(4 * size);
+    const rT = config.parallel ? sharedU32(4 * size) : new Uint32Array(4 * size);
     let c = 0;
     for (const [m, width] of [
       [w.preLde, t.preWidth],
@@ -643,11 +645,11 @@ export async function prove(
       [w.auxLde, 4 * t.auxWidth],
     ] as const) {
       if (width === 0) continue;
-      wasmReduceRows(m, size, width, alphaPows.subarray(4 * c, 4 * (c + width)), rT, c > 0);
+      await parallelReduceRows(m, size, width, alphaPows.subarray(4 * c, 4 * (c + width)), rT, c > 0);
       c += width;
     }
     const rQ = new Uint32Array(4 * size);
-    wasmReduceRows(w.quotLde, size, Q, alphaPows.subarray(0, 4 * Q), rQ, false);
+    await parallelReduceRows(w.quotLde, size, Q, alphaPows.subarray(0, 4 * Q), rQ, false);
     const op = openings[t.index];
     const trAt = (k: 0 | 1): Ext => reduceOpenings([...op.pre[k], ...op.main[k], ...op.aux[k]], alphaPows);
     const aW = epow(alphaF, W);

@@ -130,7 +130,8 @@ describe("STARK lookups, keys and shapes", () => {
   });
 
   it("proving on worker threads (parallel: true) gives the same proof bytes", async () => {
-    const inst = multiset(8);
+    // 2^10 rows at blowup 4: LDEs of 4096 rows, large enough for the workers' row reductions.
+    const inst = multiset(10);
     const opts = { ...TEST_OPTIONS, grindingBits: 10 };
     const pk = await setup(inst.air, opts);
     const a = await prove(pk, inst.traces, inst.publicInputs);
