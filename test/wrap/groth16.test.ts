@@ -27,6 +27,7 @@ import {
 } from "../../src/wrap/groth16/proof-file.ts";
 import { proveGroth16, verifyGroth16, verifyGroth16Noble } from "../../src/wrap/groth16/prove.ts";
 import { R1csFile } from "../../src/wrap/groth16/r1cs-file.ts";
+import { verifyGroth16ProofFile } from "../../src/wrap/groth16/verify-file.ts";
 import { setupGroth16 } from "../../src/wrap/groth16/setup.ts";
 import { loadSnarkjs, releaseSnarkjsCurves, type SnarkjsVkey } from "../../src/wrap/groth16/snarkjs.ts";
 import { generateSolidityVerifier } from "../../src/wrap/groth16/solidity.ts";
@@ -403,5 +404,38 @@ describe("zkmips setup (CLI)", function () {
       selector: string;
     };
     expect(meta.selector).to.equal(selector);
+  });
+});
+
+describe("verifyGroth16ProofFile (off-chain check of proof.groth16.json)", function () {
+  this.timeout(60_000);
+  const sample = JSON.parse(fs.readFileSync("circuits/test-groth16/fixture/sample-proof.json", "utf8")) as {
+    selector: string;
+    programVKey: string;
+    publicValues: string;
+    proofBytes: string;
+  };
+  const vkey = JSON.parse(fs.readFileSync("circuits/test-groth16/fixture/vkey.json", "utf8")) as SnarkjsVkey;
+  const file = parseGroth16ProofFile({
+    version: 1,
+    shapeId: "stub",
+    selector: sample.selector,
+    programVKey: sample.programVKey,
+    publicValues: sample.publicValues,
+    proofBytes: sample.proofBytes,
+  });
+
+  it("accepts the committed fixture proof", async () => {
+    const v = await verifyGroth16ProofFile(file, vkey);
+    expect(v.ok).to.equal(true);
+  });
+
+  it("names the failed check: changed publicValues -> pairing, another key -> selector", async () => {
+    const changed = { ...file, publicValues: file.publicValues.slice(0, -2) + "00" };
+    const v1 = await verifyGroth16ProofFile(changed, vkey, { noble: false });
+    expect(v1).to.include({ ok: false, failed: "pairing" });
+    const otherKey = await devKey(compileCircuit("statement_stub"), "statement_stub_sel2");
+    const v2 = await verifyGroth16ProofFile(file, otherKey.vkey);
+    expect(v2).to.include({ ok: false, failed: "selector" });
   });
 });
