@@ -1,0 +1,192 @@
+/**
+ * Deploys the bridge stacks with ethers v6 and records them in `deployments/<chainId>.json`:
+ * - source: MessageOutbox;
+ * - destination: verifier (MipsMockVerifier in mock mode; otherwise MipsVerifierGateway routed to
+ *   MipsVerifierGroth16 over a generated Groth16 verifier), CommitteeBlockHashOracle,
+ *   StateInbox configured for the source outbox, and optionally the BridgedCounter example.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { getAddress, type Signer } from "ethers";
+import { ZkmipsError } from "../errors.ts";
+import { deploy, REPO_ROOT, type Deployed } from "./artifacts.ts";
+import { ZERO_HASH } from "./public-values.ts";
+
+export const DEFAULT_DEPLOYMENTS_DIR = path.join(REPO_ROOT, "deployments");
+
+export interface ContractRecord {
+  address: string;
+  txHash: string;
+  blockNumber: number;
+  gasUsed: string;
+}
+
+/** Contents of deployments/<chainId>.json. */
+export interface DeploymentFile {
+  chainId: string;
+  role: "source" | "destination";
+  mode?: "mock" | "groth16";
+  deployer: string;
+  contracts: Record<string, ContractRecord>;
+  /** Destination only: what the inbox is configured with. */
+  inbox?: {
+    sourceChainId: string;
+    sourceOutbox: string;
+    programVKey: string;
+    initialBlockNumber: string;
+    committee: string[];
+    threshold: number;
+  };
+  updatedAt: string;
+}
+
+function record(d: Deployed): ContractRecord {
+  return { address: d.address, txHash: d.txHash, blockNumber: d.blockNumber, gasUsed: d.gasUsed.toString() };
+}
+
+export function deploymentPath(chainId: bigint, dir = DEFAULT_DEPLOYMENTS_DIR): string {
+  return path.join(dir, `${chainId}.json`);
+}
+
+export function writeDeployment(file: DeploymentFile, dir = DEFAULT_DEPLOYMENTS_DIR): string {
+  mkdirSync(dir, { recursive: true });
+  const p = deploymentPath(BigInt(file.chainId), dir);
+  writeFileSync(p, JSON.stringify(file, null, 2) + "\n");
+  return p;
+}
+
+/** Reads a deployment file (by path); ZkmipsError when missing or malformed. */
+export function readDeployment(p: string): DeploymentFile {
+  if (!existsSync(p))
+    throw new ZkmipsError(`deployment file ${p} not found`, "run `zkmips deploy` or `zkmips demo` first");
+  try {
+    const f = JSON.parse(readFileSync(p, "utf8")) as DeploymentFile;
+    if (typeof f.chainId !== "string" || typeof f.contracts !== "object") throw new Error("fields");
+    return f;
+  } catch {
+    throw new ZkmipsError(`deployment file ${p} is malformed`, "regenerate it with `zkmips deploy`");
+  }
+}
+
+/** Address of `name` in a deployment file, or a ZkmipsError. */
+export function contractAddress(f: DeploymentFile, name: string): string {
+  const c = f.contracts[name];
+  if (c === undefined) throw new ZkmipsError(`deployment of chain ${f.chainId} has no ${name}`);
+  return getAddress(c.address);
+}
+
+export interface SourceStack {
+  outbox: Deployed;
+  file: DeploymentFile;
+}
+
+export async function deploySource(signer: Signer): Promise<SourceStack> {
+  const chainId = (await signer.provider!.getNetwork()).chainId;
+  const outbox = await deploy(signer, "MessageOutbox");
+  return {
+    outbox,
+    file: {
+      chainId: chainId.toString(),
+      role: "source",
+      deployer: await signer.getAddress(),
+      contracts: { MessageOutbox: record(outbox) },
+      updatedAt: new Date().toISOString(),
+    },
+  };
+}
+
+export interface DestinationOptions {
+  sourceChainId: bigint;
+  sourceOutbox: string;
+  /** A source block at or after the outbox deployment, before its first message. */
+  initialBlockNumber: bigint;
+  programVKey: string;
+  mock: boolean;
+  /** Committee members (ascending order is enforced here) and threshold. */
+  committee: string[];
+  threshold: number;
+  /** Groth16 route (real mode): a deployed generated verifier and its selector. */
+  groth16?: { verifier: string; selector: string };
+  /** Deploy the BridgedCounter example for this source sender. */
+  counterSourceSender?: string;
+}
+
+export interface DestinationStack {
+  verifier: Deployed;
+  oracle: Deployed;
+  inbox: Deployed;
+  counter?: Deployed;
+  all: Deployed[];
+  file: DeploymentFile;
+}
+
+export async function deployDestination(signer: Signer, o: DestinationOptions): Promise<DestinationStack> {
+  const me = await signer.getAddress();
+  const chainId = (await signer.provider!.getNetwork()).chainId;
+  const all: Deployed[] = [];
+  let verifier: Deployed;
+  if (o.mock) {
+    verifier = await deploy(signer, "MipsMockVerifier");
+    all.push(verifier);
+  } else {
+    if (o.groth16 === undefined) {
+      throw new ZkmipsError(
+        "no Groth16 verifier for the storage-proof guest is available",
+        "real proving of this guest is not wired up yet; use --mock (which proves nothing)",
+      );
+    }
+    verifier = await deploy(signer, "MipsVerifierGateway", [me]);
+    const adapter = await deploy(signer, "MipsVerifierGroth16", [o.groth16.verifier, o.groth16.selector]);
+    const gw = verifier.contract as unknown as { addRoute(a: string): Promise<{ wait(): Promise<unknown> }> };
+    await (await gw.addRoute(adapter.address)).wait();
+    all.push(verifier, adapter);
+  }
+  const members = [...o.committee].map((a) => getAddress(a)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const oracle = await deploy(signer, "CommitteeBlockHashOracle", [me, members, o.threshold]);
+  all.push(oracle);
+  const inbox = await deploy(signer, "StateInbox", [
+    [
+      verifier.address,
+      o.programVKey,
+      o.sourceChainId,
+      getAddress(o.sourceOutbox),
+      oracle.address,
+      o.initialBlockNumber,
+      ZERO_HASH,
+      0n,
+      me,
+      me,
+    ],
+  ]);
+  all.push(inbox);
+  let counter: Deployed | undefined;
+  if (o.counterSourceSender !== undefined) {
+    counter = await deploy(signer, "BridgedCounter", [inbox.address, getAddress(o.counterSourceSender)]);
+    all.push(counter);
+  }
+  const contracts: Record<string, ContractRecord> = {};
+  for (const d of all) contracts[d.name] = record(d);
+  return {
+    verifier,
+    oracle,
+    inbox,
+    counter,
+    all,
+    file: {
+      chainId: chainId.toString(),
+      role: "destination",
+      mode: o.mock ? "mock" : "groth16",
+      deployer: me,
+      contracts,
+      inbox: {
+        sourceChainId: o.sourceChainId.toString(),
+        sourceOutbox: getAddress(o.sourceOutbox),
+        programVKey: o.programVKey,
+        initialBlockNumber: o.initialBlockNumber.toString(),
+        committee: members,
+        threshold: o.threshold,
+      },
+      updatedAt: new Date().toISOString(),
+    },
+  };
+}
