@@ -38,6 +38,16 @@ interface Exports {
   eAxpyB(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
   eAxpyE(acc: number, c: number, a0: number, a1: number, a2: number, a3: number, n: number): void;
   eBatchInverse(ptr: number, n: number, scratch: number): void;
+  deepCombine(
+    acc: number,
+    rT: number,
+    rQ: number,
+    invZ: number,
+    invZn: number,
+    n: number,
+    consts: number,
+    hasOff: number,
+  ): void;
 }
 
 export type FieldKernels = Exports;
@@ -265,4 +275,43 @@ export function wasmWeightedSums(columns: readonly Uint32Array[], weights: Uint3
     out.set(u32(oPtr, 4), 4 * j);
   });
   return out;
+}
+
+/**
+ * acc[i] += off * ([rT[i] - cZ + a2W (rQ[i] - cQ)] * invZ[i] + (rT[i] - cZn) * invZn[i]) over
+ * flat extension arrays (canonical); see src/stark/deep.ts.
+ */
+export function wasmDeepCombine(
+  acc: Uint32Array,
+  rT: Uint32Array,
+  rQ: Uint32Array,
+  cZ: readonly number[],
+  cQ: readonly number[],
+  cZn: readonly number[],
+  a2W: readonly number[],
+  invZ: Uint32Array,
+  invZn: Uint32Array,
+  off: readonly number[],
+): void {
+  const e = api();
+  const n = acc.length / 4;
+  const block = Math.min(n, 1 << 16);
+  const bytes = 16 * block;
+  const base = scratchOf(5 * bytes + 80);
+  const [pAcc, pT, pQ, pZ, pZn] = [0, 1, 2, 3, 4].map((k) => base + k * bytes);
+  const pC = base + 5 * bytes;
+  const consts = u32(pC, 20);
+  consts.set([...cZ, ...cQ, ...cZn, ...a2W.map(toMont), ...off.map(toMont)]);
+  const hasOff = off[0] === 1 && off[1] === 0 && off[2] === 0 && off[3] === 0 ? 0 : 1;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    const m = Math.min(block, n - i0);
+    const r = (a: Uint32Array) => a.subarray(4 * i0, 4 * (i0 + m));
+    u32(pAcc, 4 * m).set(r(acc));
+    u32(pT, 4 * m).set(r(rT));
+    u32(pQ, 4 * m).set(r(rQ));
+    u32(pZ, 4 * m).set(r(invZ));
+    u32(pZn, 4 * m).set(r(invZn));
+    e.deepCombine(pAcc, pT, pQ, pZ, pZn, m, pC, hasOff);
+    acc.set(u32(pAcc, 4 * m), 4 * i0);
+  }
 }

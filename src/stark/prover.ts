@@ -27,10 +27,11 @@ import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
 import { evalExt } from "./ood.ts";
 import { parallelLdeColumns, parallelReduceRows, sharedU32 } from "../field/pool.ts";
-import { combineDeep, invDifferences } from "./deep.ts";
+import { invDifferences } from "./deep.ts";
 import {
   wasmCoeffsToCosetBitrev,
   wasmCosetLdeBitrev,
+  wasmDeepCombine,
   wasmExtBatchInverse,
   wasmIdft,
   wasmWeightedSums,
@@ -656,7 +657,7 @@ export async function prove(
     const zNext = escale(zeta, rootOfUnity(w.logN));
     const invZn = invDifferences(xsByLog.get(logL)!, zNext, aW);
     const off = offs.get(logL)!;
-    combineDeep(
+    wasmDeepCombine(
       ro.get(logL)!,
       rT,
       rQ,

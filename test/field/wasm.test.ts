@@ -5,12 +5,13 @@ import { coeffsToCosetBitrev, cosetLdeBitrev, dft, idft } from "../../src/field/
 import {
   wasmCoeffsToCosetBitrev,
   wasmCosetLdeBitrev,
+  wasmDeepCombine,
   wasmDft,
   wasmExtBatchInverse,
   wasmIdft,
   wasmReduceRows,
 } from "../../src/field/wasm.ts";
-import { invDifferences } from "../../src/stark/deep.ts";
+import { combineDeep, invDifferences } from "../../src/stark/deep.ts";
 import { type Ext, einv, emul, esub, fromBase } from "../../src/field/ext4.ts";
 
 const felt = fc.integer({ min: 0, max: P - 1 });
@@ -72,6 +73,23 @@ describe("KoalaBear WASM kernels agree with the TypeScript reference", () => {
           const expected = x.every((v) => v === 0) ? [0, 0, 0, 0] : [...einv(x)];
           expect([...flat.subarray(4 * i, 4 * i + 4)]).to.deep.equal(expected);
         });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("DEEP combination matches the TypeScript version", () => {
+    fc.assert(
+      fc.property(fc.array(felt, { minLength: 64, maxLength: 64 }), fc.boolean(), (v, unitOff) => {
+        const n = 9;
+        const arr = (k: number) => Uint32Array.from({ length: 4 * n }, (_, i) => v[(i * 3 + k) % 64]);
+        const e = (k: number): Ext => [v[k], v[k + 1], v[k + 2], v[k + 3]];
+        const off: Ext = unitOff ? [1, 0, 0, 0] : e(20);
+        const a = arr(1);
+        const b = Uint32Array.from(a);
+        combineDeep(a, arr(2), arr(3), e(0), e(4), e(8), e(12), arr(4), arr(5), off);
+        wasmDeepCombine(b, arr(2), arr(3), e(0), e(4), e(8), e(12), arr(4), arr(5), off);
+        expect(b).to.deep.equal(a);
       }),
       { numRuns: 100 },
     );

@@ -350,3 +350,33 @@ const ACC: usize = 1024;
 const CONJ: usize = 1040;
 const NORM: usize = 1056;
 const TMP: usize = 1072;
+
+const T1: usize = 1088;
+const T2: usize = 1104;
+const T3: usize = 1120;
+
+/**
+ * DEEP combination (see src/stark/deep.ts), canonical in and out:
+ * acc[i] += off * ([rT[i] - cZ + a2W (rQ[i] - cQ)] * invZ[i] + (rT[i] - cZn) * invZn[i]).
+ * `consts` holds cZ, cQ, cZn (canonical) then a2W, off (Montgomery), 4 values each; invZ and
+ * invZn are converted to Montgomery form in place.
+ */
+export function deepCombine(acc: usize, rT: usize, rQ: usize, invZ: usize, invZn: usize, n: u32, consts: usize, hasOff: u32): void {
+  vToMont(invZ, 4 * n);
+  vToMont(invZn, 4 * n);
+  const a2W = consts + 48;
+  const off = consts + 64;
+  for (let i: u32 = 0; i < n; i++) {
+    const q = <usize>i << 4;
+    for (let k: usize = 0; k < 16; k += 4) store<u32>(T1 + k, subp(load<u32>(rQ + q + k), load<u32>(consts + 16 + k)));
+    eMul(T2, T1, a2W, 1);
+    for (let k: usize = 0; k < 16; k += 4)
+      store<u32>(T1 + k, addp(subp(load<u32>(rT + q + k), load<u32>(consts + k)), load<u32>(T2 + k)));
+    eMul(T3, T1, invZ + q, 1);
+    for (let k: usize = 0; k < 16; k += 4) store<u32>(T1 + k, subp(load<u32>(rT + q + k), load<u32>(consts + 32 + k)));
+    eMul(T2, T1, invZn + q, 1);
+    for (let k: usize = 0; k < 16; k += 4) store<u32>(T1 + k, addp(load<u32>(T3 + k), load<u32>(T2 + k)));
+    if (hasOff) eMul(T1, T1, off, 1);
+    for (let k: usize = 0; k < 16; k += 4) store<u32>(acc + q + k, addp(load<u32>(acc + q + k), load<u32>(T1 + k)));
+  }
+}
