@@ -33,6 +33,8 @@ const CASES: [string, Uint8Array, Uint8Array?][] = [
   ["isa/mem.elf", new Uint8Array()],
   ["isa/shift.elf", new Uint8Array()],
   ["isa/trap-imm.elf", new Uint8Array()],
+  ["isa/trap.elf", new Uint8Array()],
+  ["isa/muldiv.elf", new Uint8Array()],
 ];
 
 describe("MIPS AIR conformance with the executor", function () {

@@ -88,7 +88,7 @@ describe("MIPS AIR witness", () => {
     expect(w.exitCode).to.equal(7);
   });
 
-  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc and seb/seh/wsbh", () => {
+  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc, seb/seh/wsbh and div/divu (incl. zero divisor, INT_MIN / -1)", () => {
     const R = (rs: number, rt: number, rd: number, funct: number) =>
       ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const ext = (rt: number, rs: number, pos: number, size: number) =>
@@ -143,6 +143,24 @@ describe("MIPS AIR witness", () => {
       SE(9, 23, 24), // seh
       SE(8, 23, 2), // wsbh
       SE(9, 0, 16), // seb into $zero
+      ...[
+        [0x89abcdef, 0x1234],
+        [0x89abcdef, 0xffffedcc],
+        [0x7fffffff, 7],
+        [-7, 2],
+        [7, -2],
+        [0x80000000, 0xffffffff],
+        [5, 0],
+        [0, 3],
+        [0xffffffff, 0xffffffff],
+      ].flatMap(([u, v]) => [
+        ...asm.li(24, u >>> 0),
+        ...asm.li(25, v >>> 0),
+        R(24, 25, 0, 26),
+        R(0, 0, 11, 16),
+        R(24, 25, 0, 27),
+        R(0, 0, 12, 18),
+      ]),
       ...exitSeq(0),
     ];
     const { fail } = run(code, [0, 0x80ff7f01, 0x44332211, 0x88776655, 0]);

@@ -34,6 +34,7 @@ export enum Family {
   HiLo = 9,
   MovCond = 10,
   SignExt = 11,
+  Div = 12,
 }
 
 /** Operations per family (index = value sent in the ROM tuple). */
@@ -56,6 +57,7 @@ export const HiLoOp = {
   mthi: 9,
   mtlo: 10,
 } as const;
+export const DivOp = { div: 0, divu: 1 } as const;
 export const MovCondOp = { movz: 0, movn: 1 } as const;
 export const MemOp = {
   lw: 0,
@@ -183,8 +185,9 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 25:
           return mk("multu", Family.HiLo, HiLoOp.multu, rs, rt, REG_LO);
         case 26:
+          return mk("div", Family.Div, DivOp.div, rs, rt, REG_LO);
         case 27:
-          return unsup(funct === 26 ? "div" : "divu", "divide (div/divu)");
+          return mk("divu", Family.Div, DivOp.divu, rs, rt, REG_LO);
         case 32:
           return mk("add", Family.AddSub, AddSubOp.add, rs, rt, rd);
         case 34:

@@ -15,6 +15,7 @@ import { SyscallChip, IoChip } from "./chips/syscall.ts";
 import { HiLoChip } from "./chips/hilo.ts";
 import { MovCondChip } from "./chips/movcond.ts";
 import { SignExtChip } from "./chips/signext.ts";
+import { DivChip } from "./chips/div.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
   NUM_PUBLIC_INPUTS,
@@ -60,6 +61,7 @@ export function instructionChips(): InstrChip[] {
     new HiLoChip(),
     new MovCondChip(),
     new SignExtChip(),
+    new DivChip(),
   ];
 }
 
