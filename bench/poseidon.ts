@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     k.sqr = Math.min(k.sqr, m.sqr);
   }
   console.log(
-    `field mul (WASM Montgomery, 9x29-bit limbs): ${mulLatency.toFixed(1)} ns dependent, ` +
+    `field mul (WASM Montgomery, 9x29-bit limbs, CPU ns per lane of the 2-lane kernels): ` +
+      `${mulLatency.toFixed(1)} ns dependent, ` +
       `${k.mulAdd.toFixed(1)} ns independent multiply-add, ${k.sqr.toFixed(1)} ns squaring, ` +
       `${k.dot17.toFixed(0)} ns per 17-term dot product (${(k.dot17 / 17).toFixed(1)} ns/term)`,
   );
