@@ -88,7 +88,7 @@ describe("MIPS AIR witness", () => {
     expect(w.exitCode).to.equal(7);
   });
 
-  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc, seb/seh/wsbh and div/divu (incl. zero divisor, INT_MIN / -1)", () => {
+  it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc, seb/seh/wsbh, div/divu (incl. zero divisor, INT_MIN / -1) and clz/clo", () => {
     const R = (rs: number, rt: number, rd: number, funct: number) =>
       ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const ext = (rt: number, rs: number, pos: number, size: number) =>
@@ -143,6 +143,11 @@ describe("MIPS AIR witness", () => {
       SE(9, 23, 24), // seh
       SE(8, 23, 2), // wsbh
       SE(9, 0, 16), // seb into $zero
+      ...[0, 1, 0x80000000, 0xffffffff, 0x00012345, 0xff7fffff].flatMap((v) => [
+        ...asm.li(24, v),
+        S2(24, 0, 25, 32),
+        S2(24, 0, 25, 33),
+      ]),
       ...[
         [0x89abcdef, 0x1234],
         [0x89abcdef, 0xffffedcc],

@@ -22,7 +22,7 @@ export const Bus = {
 
 /**
  * Byte-table operations. The table has 256 rows i = x = a + 16 b and holds
- * (U8, x, 0, 0), (MSB, x, 0, x >> 7) and, for the nibbles a, b of i, (op, a, b, a op b) for
+ * (U8, x, 0, 0), (MSB, x, 0, x >> 7), (CLZ8, x, 0, clz8(x)) and, for the nibbles a, b of i, (op, a, b, a op b) for
  * op in AND, OR, XOR, NOR (NOR = 15 - (a | b)) and (NIB, a, b, 0) (two nibbles).
  */
 export const ByteOp = {
@@ -33,8 +33,10 @@ export const ByteOp = {
   XOR: 4,
   NOR: 5,
   NIB: 6,
+  /** (CLZ8, x, 0, leading zeros of the byte x), 8 for x = 0. */
+  CLZ8: 7,
 } as const;
-export const BYTE_OPS = 7;
+export const BYTE_OPS = 8;
 
 /** Clock ticks per instruction for the chips with at most four accesses (slots clk+0..3). */
 export const CLK_STEP = 4;

@@ -35,6 +35,7 @@ export enum Family {
   MovCond = 10,
   SignExt = 11,
   Div = 12,
+  Clz = 13,
 }
 
 /** Operations per family (index = value sent in the ROM tuple). */
@@ -57,6 +58,7 @@ export const HiLoOp = {
   mthi: 9,
   mtlo: 10,
 } as const;
+export const ClzOp = { clz: 0, clo: 1 } as const;
 export const DivOp = { div: 0, divu: 1 } as const;
 export const MovCondOp = { movz: 0, movn: 1 } as const;
 export const MemOp = {
@@ -290,8 +292,8 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
     case 23:
       return unsup("branch-likely", "branch-likely");
     case 28:
-      if (funct === 32 || funct === 33)
-        return unsup(funct === 32 ? "clz" : "clo", "count leading zeros/ones");
+      if (funct === 32) return mk("clz", Family.Clz, ClzOp.clz, rs, 0, rd);
+      if (funct === 33) return mk("clo", Family.Clz, ClzOp.clo, rs, 0, rd);
       if (funct === 0) return mk("madd", Family.HiLo, HiLoOp.madd, rs, rt, REG_LO);
       if (funct === 1) return mk("maddu", Family.HiLo, HiLoOp.maddu, rs, rt, REG_LO);
       if (funct === 2) return mk("mul", Family.HiLo, HiLoOp.mul, rs, rt, rd);

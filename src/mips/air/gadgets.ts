@@ -127,11 +127,11 @@ export class Witness {
 export class LookupCounts {
   readonly byte: Uint32Array[] = Array.from({ length: BYTE_OPS }, () => new Uint32Array(256));
   readonly program = new Map<number, number>();
-  /** Counts a table row: x for U8/MSB, a + 16 b for the nibble operations. */
+  /** Counts a table row: x for U8/MSB/CLZ8, a + 16 b for the nibble operations. */
   byteOp(op: number, x: number, y = 0): void {
     if (x < 0 || x > 255 || y < 0 || y > 255)
       throw new Error(`byte lookup ${op} of (${x}, ${y}) is out of range`);
-    this.byte[op][op === ByteOp.U8 || op === ByteOp.MSB ? x : x + 16 * y]++;
+    this.byte[op][op === ByteOp.U8 || op === ByteOp.MSB || op === ByteOp.CLZ8 ? x : x + 16 * y]++;
   }
   u8(x: number): void {
     this.byteOp(ByteOp.U8, x);

@@ -16,6 +16,7 @@ import { HiLoChip } from "./chips/hilo.ts";
 import { MovCondChip } from "./chips/movcond.ts";
 import { SignExtChip } from "./chips/signext.ts";
 import { DivChip } from "./chips/div.ts";
+import { ClzChip } from "./chips/clz.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
   NUM_PUBLIC_INPUTS,
@@ -62,6 +63,7 @@ export function instructionChips(): InstrChip[] {
     new MovCondChip(),
     new SignExtChip(),
     new DivChip(),
+    new ClzChip(),
   ];
 }
 

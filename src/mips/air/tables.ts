@@ -152,14 +152,14 @@ export function fillProgramTable(
   return [m];
 }
 
-export const BYTE_PRE = ["x", "msb", "a", "b", "and", "or", "xor"] as const;
+export const BYTE_PRE = ["x", "msb", "a", "b", "and", "or", "xor", "clz8"] as const;
 
 export function buildByteColumns(): Uint32Array[] {
   const cols = BYTE_PRE.map(() => new Uint32Array(256));
   for (let x = 0; x < 256; x++) {
     const a = x & 15;
     const b = x >> 4;
-    [x, x >> 7, a, b, a & b, a | b, a ^ b].forEach((v, j) => (cols[j][x] = v));
+    [x, x >> 7, a, b, a & b, a | b, a ^ b, Math.clz32(x) - 24].forEach((v, j) => (cols[j][x] = v));
   }
   return cols;
 }
@@ -169,7 +169,7 @@ export function defineByteTable(air: AirBuilder, pre: Uint32Array[]): ChipCtx {
   L.addN("m", BYTE_OPS);
   const t = air.addTable({ name: "Byte", mainWidth: L.width, preprocessed: pre });
   const cx = new ChipCtx(t, L);
-  const [x, msb, a, b, and, or, xor] = BYTE_PRE.map((_, i) => t.pre(i));
+  const [x, msb, a, b, and, or, xor, clz8] = BYTE_PRE.map((_, i) => t.pre(i));
   const m = (op: number) => cx.c(`m${op}`);
   t.receive(Bus.BYTE, [ByteOp.U8, x, 0, 0], m(ByteOp.U8));
   t.receive(Bus.BYTE, [ByteOp.MSB, x, 0, msb], m(ByteOp.MSB));
@@ -178,6 +178,7 @@ export function defineByteTable(air: AirBuilder, pre: Uint32Array[]): ChipCtx {
   t.receive(Bus.BYTE, [ByteOp.XOR, a, b, xor], m(ByteOp.XOR));
   t.receive(Bus.BYTE, [ByteOp.NOR, a, b, constant(15).sub(or)], m(ByteOp.NOR));
   t.receive(Bus.BYTE, [ByteOp.NIB, a, b, 0], m(ByteOp.NIB));
+  t.receive(Bus.BYTE, [ByteOp.CLZ8, x, 0, clz8], m(ByteOp.CLZ8));
   return cx;
 }
 
