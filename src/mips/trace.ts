@@ -12,7 +12,7 @@
  */
 import type { Cpu } from "./cpu.ts";
 import { Op } from "./decode.ts";
-import { MAX_ADDR, PAGE_SHIFT, PAGE_WORDS, REG_HI, REG_LO, REG_ULR } from "./layout.ts";
+import { MAX_ADDR, PAGE_SHIFT, PAGE_WORDS, REG_ULR } from "./layout.ts";
 import type { LinuxSyscalls } from "./syscalls.ts";
 
 /** Columns of one access slot. */
@@ -117,36 +117,39 @@ function newSlot(n: number): AccessColumns {
     prevClk: new Uint32Array(n),
   };
 }
-function growSlot(s: AccessColumns, n: number): AccessColumns {
-  return {
-    addr: grow(s.addr, n),
-    value: grow(s.value, n),
-    prevValue: grow(s.prevValue, n),
-    prevClk: grow(s.prevClk, n),
-  };
-}
-function cutSlot(s: AccessColumns, n: number): AccessColumns {
-  return {
-    addr: s.addr.slice(0, n),
-    value: s.value.slice(0, n),
-    prevValue: s.prevValue.slice(0, n),
-    prevClk: s.prevClk.slice(0, n),
-  };
-}
+
+/** Flattened descriptors: source and write flag of register spec k of op at [op * 4 + k]. */
+const SRC = new Uint8Array(256 * 4);
+const WRITES = new Uint8Array(256 * 4);
+const NREGS = new Uint8Array(256);
+const MEMKIND = new Uint8Array(256);
+REGS.forEach((specs, op) => {
+  NREGS[op] = specs.length;
+  MEMKIND[op] = MEMK[op];
+  specs.forEach((sp, k) => {
+    SRC[op * 4 + k] = sp & 7;
+    WRITES[op * 4 + k] = sp & W ? 1 : 0;
+  });
+});
+const OP_SYSCALL = Op.SYSCALL as number;
 
 /** Largest trace: timestamps 8 * clk + 6 must fit in 32 bits. */
 export const MAX_TRACE_ROWS = 2 ** 29 - 1;
 
+/** Fields per row in the interleaved buffers. */
+const ROW_FIELDS = 5; // pc, nextPc, nextNextPc, instruction, (unused)
+const ACC_FIELDS = 20; // 5 slots x (addr, value, prevValue, prevClk)
+const CHUNK = 1 << 16;
+
 export class TraceRecorder {
   rows = 0;
-  private cap = 1024;
-  private clk = new Uint32Array(this.cap);
-  private pc = new Uint32Array(this.cap);
-  private nextPc = new Uint32Array(this.cap);
-  private nextNextPc = new Uint32Array(this.cap);
-  private instr = new Uint32Array(this.cap);
-  private flags = new Uint16Array(this.cap);
-  private slots: AccessColumns[] = [0, 1, 2, 3, 4].map(() => newSlot(this.cap));
+  /** Rows are stored in chunks of CHUNK rows (no copying as the trace grows). */
+  private rowChunks: Uint32Array[] = [];
+  private accChunks: Uint32Array[] = [];
+  private flagChunks: Uint16Array[] = [];
+  private rowBuf = new Uint32Array(0);
+  private accBuf = new Uint32Array(0);
+  private flags = new Uint16Array(0);
   private extraCap = 256;
   private extraRows = 0;
   private extra = {
@@ -158,8 +161,6 @@ export class TraceRecorder {
   private readonly regTs = new Uint32Array(64);
   private readonly memTs: (Uint32Array | undefined)[] = new Array(MAX_ADDR >>> PAGE_SHIFT);
   private readonly initial: { addr: Uint32Array; value: Uint32Array };
-  private readonly regIdx = new Int32Array(4);
-  private readonly regPrev = new Int32Array(4);
 
   constructor(
     private readonly cpu: Cpu,
@@ -181,25 +182,22 @@ export class TraceRecorder {
   }
 
   private memTsPage(addr: number): Uint32Array {
-    const pn = addr >>> PAGE_SHIFT;
+    const pn = addr >>> 12;
     let p = this.memTs[pn];
     if (p === undefined) {
-      p = new Uint32Array(PAGE_WORDS);
+      p = new Uint32Array(1024);
       this.memTs[pn] = p;
     }
     return p;
   }
 
-  private growRows(): void {
-    const n = this.cap * 2;
-    this.clk = grow(this.clk, n);
-    this.pc = grow(this.pc, n);
-    this.nextPc = grow(this.nextPc, n);
-    this.nextNextPc = grow(this.nextNextPc, n);
-    this.instr = grow(this.instr, n);
-    this.flags = grow(this.flags, n);
-    this.slots = this.slots.map((s) => growSlot(s, n));
-    this.cap = n;
+  private newChunk(): void {
+    this.rowBuf = new Uint32Array(CHUNK * ROW_FIELDS);
+    this.accBuf = new Uint32Array(CHUNK * ACC_FIELDS);
+    this.flags = new Uint16Array(CHUNK);
+    this.rowChunks.push(this.rowBuf);
+    this.accChunks.push(this.accBuf);
+    this.flagChunks.push(this.flags);
   }
 
   private pushExtra(
@@ -208,15 +206,18 @@ export class TraceRecorder {
     prev: number,
     value: number,
     write: boolean,
-    ts: number,
     prevTs: number,
   ): void {
     if (this.extraRows === this.extraCap) {
       const n = this.extraCap * 2;
+      const e = this.extra;
       this.extra = {
-        ...growSlot(this.extra, n),
-        row: grow(this.extra.row, n),
-        write: grow(this.extra.write, n),
+        addr: grow(e.addr, n),
+        value: grow(e.value, n),
+        prevValue: grow(e.prevValue, n),
+        prevClk: grow(e.prevClk, n),
+        row: grow(e.row, n),
+        write: grow(e.write, n),
       };
       this.extraCap = n;
     }
@@ -228,7 +229,40 @@ export class TraceRecorder {
     e.value[i] = value;
     e.prevClk[i] = prevTs;
     e.write[i] = write ? 1 : 0;
-    void ts;
+  }
+
+  /** Syscall rows: every register and memory word the call touches goes to `extra`. */
+  private syscallRow(row: number): boolean {
+    const cpu = this.cpu;
+    const r = cpu.r;
+    const regTs = this.regTs;
+    const sysPrev = SYSCALL_REGS.map((i) => r[i]);
+    const ts = row * 8 + 6;
+    const seen = new Map<number, number>(); // addr -> extra index within this row
+    this.sys.observer = (addr, prev, value) => {
+      const j = seen.get(addr);
+      if (j !== undefined) {
+        this.extra.value[j] = value >>> 0;
+        if (value !== prev) this.extra.write[j] = 1;
+        return;
+      }
+      const p = this.memTsPage(addr);
+      const i = (addr >>> 2) & 1023;
+      seen.set(addr, this.extraRows);
+      this.pushExtra(row, addr, prev >>> 0, value >>> 0, value !== prev, p[i]);
+      p[i] = ts;
+    };
+    let halted: boolean;
+    try {
+      halted = cpu.run(cpu.cycles + 1);
+    } finally {
+      this.sys.observer = undefined;
+    }
+    SYSCALL_REGS.forEach((idx, k) => {
+      this.pushExtra(row, idx, sysPrev[k] >>> 0, r[idx] >>> 0, r[idx] !== sysPrev[k], regTs[idx]);
+      regTs[idx] = ts;
+    });
+    return halted;
   }
 
   /** Runs until the guest halts or `limit` cycles; returns true when halted. */
@@ -236,21 +270,44 @@ export class TraceRecorder {
     const cpu = this.cpu;
     const r = cpu.r;
     const regTs = this.regTs;
-    const regIdx = this.regIdx;
-    const regPrev = this.regPrev;
+    const pages = cpu.mem.pages;
+    const code = cpu.code;
+    const tb = cpu.textBase;
+    const tlen = cpu.textBytes;
+    let i0 = 0,
+      i1 = 0,
+      i2 = 0,
+      i3 = 0;
+    let p0 = 0,
+      p1 = 0,
+      p2 = 0,
+      p3 = 0;
     while (cpu.cycles < limit) {
       const row = this.rows;
       if (row >= MAX_TRACE_ROWS) throw new Error(`trace longer than ${MAX_TRACE_ROWS} rows`);
-      if (row === this.cap) this.growRows();
+      if ((row & (CHUNK - 1)) === 0) this.newChunk();
       const pc = cpu.pc;
-      const word = cpu.wordAt(pc);
-      const op = cpu.classAt(pc) & 255;
-      const base = row * 8 + 1;
-      // registers: snapshot before
-      const specs = REGS[op];
-      let nregs = 0;
-      for (let k = 0; k < specs.length; k++) {
-        const src = specs[k] & 7;
+      const off = (pc - tb) | 0;
+      const op = off >>> 0 < tlen && (off & 3) === 0 ? code[off >> 1] & 255 : cpu.classAt(pc) & 255;
+      const page = pages[pc >>> 12];
+      const word = page === undefined || pc & 3 ? 0 : page[(pc >>> 2) & 1023] >>> 0;
+      if (op === OP_SYSCALL) {
+        const rb = (row & (CHUNK - 1)) * ROW_FIELDS;
+        const halted = this.syscallRow(row);
+        const rowBuf = this.rowBuf;
+        rowBuf[rb] = pc;
+        rowBuf[rb + 1] = cpu.pc;
+        rowBuf[rb + 2] = cpu.npc;
+        rowBuf[rb + 3] = word;
+        this.rows++;
+        if (halted) return true;
+        continue;
+      }
+      const nregs = NREGS[op];
+      const base4 = op * 4;
+      // snapshot the registers before
+      for (let k = 0; k < nregs; k++) {
+        const src = SRC[base4 + k];
         const idx =
           src === RS
             ? (word >>> 21) & 31
@@ -259,86 +316,70 @@ export class TraceRecorder {
               : src === RD
                 ? (word >>> 11) & 31
                 : src === HI
-                  ? REG_HI
+                  ? 32
                   : src === LO
-                    ? REG_LO
+                    ? 33
                     : src === RA
                       ? 31
-                      : REG_ULR;
-        regIdx[k] = idx;
-        regPrev[k] = r[idx];
-        nregs++;
+                      : 34;
+        const v = r[idx];
+        if (k === 0) {
+          i0 = idx;
+          p0 = v;
+        } else if (k === 1) {
+          i1 = idx;
+          p1 = v;
+        } else if (k === 2) {
+          i2 = idx;
+          p2 = v;
+        } else {
+          i3 = idx;
+          p3 = v;
+        }
       }
-      const memKind = MEMK[op];
+      const memKind = MEMKIND[op];
       let maddr = 0;
       let mprev = 0;
       if (memKind !== 0) {
         maddr = ((r[(word >>> 21) & 31] + ((word << 16) >> 16)) & ~3) >>> 0;
-        const p = cpu.mem.pages[maddr >>> PAGE_SHIFT];
+        const p = pages[maddr >>> 12];
         mprev = p === undefined ? 0 : p[(maddr >>> 2) & 1023];
       }
-      let sysPrev: number[] | undefined;
-      const extraStart = this.extraRows;
-      if (op === Op.SYSCALL) {
-        sysPrev = SYSCALL_REGS.map((i) => r[i]);
-        const ts = row * 8 + 6;
-        const seen = new Map<number, number>(); // addr -> extra index within this row
-        this.sys.observer = (addr, prev, value) => {
-          const j = seen.get(addr);
-          if (j !== undefined) {
-            this.extra.value[j] = value >>> 0;
-            if (value !== prev) this.extra.write[j] = 1;
-            return;
-          }
-          const p = this.memTsPage(addr);
-          const i = (addr >>> 2) & 1023;
-          seen.set(addr, this.extraRows);
-          this.pushExtra(row, addr, prev >>> 0, value >>> 0, value !== prev, ts, p[i]);
-          p[i] = ts;
-        };
-      }
       const halted = cpu.run(cpu.cycles + 1);
-      // the row
-      this.clk[row] = row;
-      this.pc[row] = pc;
-      this.nextPc[row] = cpu.pc;
-      this.nextNextPc[row] = cpu.npc;
-      this.instr[row] = word;
+      const rowBuf = this.rowBuf;
+      const acc = this.accBuf;
+      const rb = (row & (CHUNK - 1)) * ROW_FIELDS;
+      rowBuf[rb] = pc;
+      rowBuf[rb + 1] = cpu.pc;
+      rowBuf[rb + 2] = cpu.npc;
+      rowBuf[rb + 3] = word;
+      const ab = (row & (CHUNK - 1)) * ACC_FIELDS;
+      const ts0 = row * 8 + 1;
       let flags = 0;
-      const slots = this.slots;
       for (let k = 0; k < nregs; k++) {
-        const idx = regIdx[k];
-        const s = slots[k];
-        const write = (specs[k] & W) !== 0;
-        const ts = base + k;
-        s.addr[row] = idx;
-        s.prevValue[row] = regPrev[k];
-        s.value[row] = write ? r[idx] : regPrev[k];
-        s.prevClk[row] = regTs[idx];
-        regTs[idx] = ts;
-        flags |= (1 << k) | (write ? 256 << k : 0);
+        const idx = k === 0 ? i0 : k === 1 ? i1 : k === 2 ? i2 : i3;
+        const prev = k === 0 ? p0 : k === 1 ? p1 : k === 2 ? p2 : p3;
+        const w = WRITES[base4 + k];
+        const o = ab + k * 4;
+        acc[o] = idx;
+        acc[o + 1] = w ? r[idx] : prev;
+        acc[o + 2] = prev;
+        acc[o + 3] = regTs[idx];
+        regTs[idx] = ts0 + k;
+        flags |= (1 << k) | (w << (8 + k));
       }
       if (memKind !== 0) {
-        const s = slots[4];
         const p = this.memTsPage(maddr);
         const i = (maddr >>> 2) & 1023;
-        s.addr[row] = maddr;
-        s.prevValue[row] = mprev;
-        s.value[row] = memKind === M_WRITE ? cpu.mem.readWord(maddr) : mprev;
-        s.prevClk[row] = p[i];
-        p[i] = base + 4;
+        const o = ab + 16;
+        acc[o] = maddr;
+        acc[o + 1] = memKind === M_WRITE ? pages[maddr >>> 12]![i] : mprev;
+        acc[o + 2] = mprev;
+        acc[o + 3] = p[i];
+        p[i] = ts0 + 4;
         flags |= memKind === M_WRITE ? 16 | 4096 : 16;
       }
-      this.flags[row] = flags;
-      if (sysPrev) {
-        this.sys.observer = undefined;
-        const ts = row * 8 + 6;
-        SYSCALL_REGS.forEach((idx, k) => {
-          this.pushExtra(row, idx, sysPrev[k] >>> 0, r[idx] >>> 0, r[idx] !== sysPrev[k], ts, regTs[idx]);
-          regTs[idx] = ts;
-        });
-        void extraStart;
-      }
+      this.flags[row & (CHUNK - 1)] = flags;
       this.rows++;
       if (halted) return true;
     }
@@ -371,17 +412,35 @@ export class TraceRecorder {
     }
     const e = this.extra;
     const m = this.extraRows;
-    const s = this.slots.map((x) => cutSlot(x, n));
+    const col = (chunks: Uint32Array[], stride: number, field: number): Uint32Array => {
+      const out = new Uint32Array(n);
+      for (let i = 0; i < n; i++) out[i] = chunks[i >>> 16][(i & (CHUNK - 1)) * stride + field];
+      return out;
+    };
+    const flags = new Uint16Array(n);
+    this.flagChunks.forEach((f, c) => flags.set(f.subarray(0, Math.min(CHUNK, n - c * CHUNK)), c * CHUNK));
+    const s = [0, 1, 2, 3, 4].map((k) => ({
+      addr: col(this.accChunks, ACC_FIELDS, k * 4),
+      value: col(this.accChunks, ACC_FIELDS, k * 4 + 1),
+      prevValue: col(this.accChunks, ACC_FIELDS, k * 4 + 2),
+      prevClk: col(this.accChunks, ACC_FIELDS, k * 4 + 3),
+    }));
+    const cut = (c: AccessColumns): AccessColumns => ({
+      addr: c.addr.slice(0, m),
+      value: c.value.slice(0, m),
+      prevValue: c.prevValue.slice(0, m),
+      prevClk: c.prevClk.slice(0, m),
+    });
     return {
       rows: n,
-      clk: this.clk.slice(0, n),
-      pc: this.pc.slice(0, n),
-      nextPc: this.nextPc.slice(0, n),
-      nextNextPc: this.nextNextPc.slice(0, n),
-      instruction: this.instr.slice(0, n),
-      accessFlags: this.flags.slice(0, n),
+      clk: Uint32Array.from({ length: n }, (_, i) => i),
+      pc: col(this.rowChunks, ROW_FIELDS, 0),
+      nextPc: col(this.rowChunks, ROW_FIELDS, 1),
+      nextNextPc: col(this.rowChunks, ROW_FIELDS, 2),
+      instruction: col(this.rowChunks, ROW_FIELDS, 3),
+      accessFlags: flags,
       slots: [s[0], s[1], s[2], s[3], s[4]],
-      extra: { ...cutSlot(e, m), row: e.row.slice(0, m), write: e.write.slice(0, m) },
+      extra: { ...cut(e), row: e.row.slice(0, m), write: e.write.slice(0, m) },
       initialImage: this.initial,
       finalImage: { addr: Uint32Array.from(fa), value: Uint32Array.from(fv), lastClk: Uint32Array.from(ft) },
       entry,
