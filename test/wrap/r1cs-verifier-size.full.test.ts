@@ -4,7 +4,9 @@
  * test/stark/airs.ts at realistic heights. Prints rows per part and per query.
  */
 import { expect } from "chai";
-import { DEFAULT_OPTIONS, type AirDefinition } from "../../src/stark/index.ts";
+import { DEFAULT_OPTIONS, prove, setup, verify, type AirDefinition } from "../../src/stark/index.ts";
+import { writeStarkVerifierR1cs, writeStarkVerifierWtns } from "../../src/wrap/circuit/stark-verifier.ts";
+import { terminateCurves, tmpFile, wtnsCheck } from "./r1cs-helpers.ts";
 import { emitFriChecks } from "../../src/wrap/circuit/fri.ts";
 import { emitOodCheck } from "../../src/wrap/circuit/ood-check.ts";
 import { emitQueryPhase } from "../../src/wrap/circuit/queries.ts";
@@ -42,6 +44,29 @@ function size(air: AirDefinition, nPub: number, logHeights: number[]): number {
 }
 
 describeFull("emitted STARK verifier size at the default options", () => {
+  after(terminateCurves);
+
+  it("a real 2^16-row Fibonacci proof at the default options: snarkjs accepts the 1.4M-row verifier's witness", async () => {
+    const inst = fibonacci(16);
+    const pk = await setup(inst.air, DEFAULT_OPTIONS);
+    const { bytes } = await prove(pk, inst.traces, inst.publicInputs, { selfCheck: false });
+    verify(inst.air, pk.vkey, inst.publicInputs, bytes, DEFAULT_OPTIONS);
+    const r1cs = tmpFile("v16.r1cs");
+    const wtns = tmpFile("v16.wtns");
+    let t = performance.now();
+    const rows = writeStarkVerifierR1cs(inst.air, DEFAULT_OPTIONS, [16], r1cs);
+    const tR = (performance.now() - t) / 1000;
+    t = performance.now();
+    writeStarkVerifierWtns(inst.air, DEFAULT_OPTIONS, pk.vkey, inst.publicInputs, bytes, wtns);
+    const tW = (performance.now() - t) / 1000;
+    t = performance.now();
+    expect(await wtnsCheck(r1cs, wtns)).to.equal(true);
+    console.log(
+      `      ${rows} rows: .r1cs in ${tR.toFixed(1)} s, .wtns in ${tW.toFixed(1)} s, ` +
+        `snarkjs wtns check ${((performance.now() - t) / 1000).toFixed(0)} s`,
+    );
+  });
+
   it("fibonacci at 2^16 and 2^20 rows and multiset at 2^[16,14] stay under 2^21 rows", () => {
     const fib = fibonacci(4);
     expect(size(fib.air, 3, [16])).to.be.below(1 << 21);
