@@ -82,6 +82,8 @@ export class BlockEvaluator {
     mode: Mode,
     alphaPows: Uint32Array,
     out: Uint32Array,
+    /** "combine" only: out index of point `start` is start - outOffset. */
+    outOffset = 0,
   ): number {
     const k: FieldKernels = fieldKernels();
     const slotBytes = 16 * BLOCK;
@@ -217,7 +219,7 @@ export class BlockEvaluator {
       }
       if (mode === "combine") {
         k.vFromMont(accPtr, 4 * n);
-        out.set(wasmU32(accPtr, 4 * n), 4 * b0);
+        out.set(wasmU32(accPtr, 4 * n), 4 * (b0 - outOffset));
       }
       if (mode === "check" && best >= 0) return best;
     }

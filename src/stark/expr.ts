@@ -155,3 +155,40 @@ export function topoOrder(roots: readonly Expr[]): Expr[] {
   }
   return [...seen.values()].sort((x, y) => x.id - y.id);
 }
+
+/** A plain-data DAG node (children as indices into the node list): for other threads. */
+export type PlainNode =
+  | { readonly op: "const"; readonly value: number }
+  | { readonly op: "col"; readonly group: ColumnGroup; readonly index: number; readonly next: boolean }
+  | { readonly op: "pub" | "chal"; readonly index: number }
+  | { readonly op: "sel"; readonly which: SelectorKind }
+  | { readonly op: "cumSum"; readonly table: number }
+  | { readonly op: "add" | "sub" | "mul"; readonly a: number; readonly b: number }
+  | { readonly op: "neg" | "inv"; readonly a: number };
+
+/** Serializes expressions: nodes in topological order, roots as node indices. */
+export function toPlain(exprs: readonly Expr[]): { nodes: PlainNode[]; roots: number[] } {
+  const order = topoOrder(exprs);
+  const pos = new Map<number, number>();
+  order.forEach((e, i) => pos.set(e.id, i));
+  const nodes = order.map((e): PlainNode => {
+    const n = e.node;
+    if (n.op === "add" || n.op === "sub" || n.op === "mul")
+      return { op: n.op, a: pos.get(n.a.id)!, b: pos.get(n.b.id)! };
+    if (n.op === "neg" || n.op === "inv") return { op: n.op, a: pos.get(n.a.id)! };
+    return n as PlainNode;
+  });
+  return { nodes, roots: exprs.map((e) => pos.get(e.id)!) };
+}
+
+/** Rebuilds expressions from `toPlain` output (same structure, new ids). */
+export function fromPlain(plain: { nodes: readonly PlainNode[]; roots: readonly number[] }): Expr[] {
+  const built: Expr[] = [];
+  for (const n of plain.nodes) {
+    if (n.op === "add" || n.op === "sub" || n.op === "mul")
+      built.push(Expr.make({ op: n.op, a: built[n.a], b: built[n.b] }));
+    else if (n.op === "neg" || n.op === "inv") built.push(Expr.make({ op: n.op, a: built[n.a] }));
+    else built.push(Expr.make(n as ExprNode));
+  }
+  return plain.roots.map((r) => built[r]);
+}

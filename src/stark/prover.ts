@@ -26,6 +26,7 @@ import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
 import { evalExt } from "./ood.ts";
+import { parallelCombine } from "./eval-pool.ts";
 import { parallelLdeColumns, parallelReduceRows, sharedU32 } from "../field/pool.ts";
 import { invDifferences } from "./deep.ts";
 import {
@@ -317,14 +318,15 @@ function selfCheck(w: TableWork, pubs: readonly number[], chal: Uint32Array, cum
 }
 
 /** Quotient chunks of one table, LDE'd (row-major, 4 columns per chunk) and their coefficients. */
-function computeQuotient(
+async function computeQuotient(
   w: TableWork,
   o: ProofOptions,
   pubs: readonly number[],
   chal: Uint32Array,
   cum: Uint32Array,
   alpha: Ext,
-): void {
+  parallel = false,
+): Promise<void> {
   const t = w.def;
   const n = 1 << w.logN;
   const D = t.quotientChunks;
@@ -364,30 +366,29 @@ function computeQuotient(
     last[i] = mul(mul(zh[i], dLast[i]), cLast);
     trans[i] = sub(1, last[i]);
   }
-  const prog = evaluatorFor(t.constraints, "combine");
-  const acc = new Uint32Array(4 * qn);
-  prog(
-    {
-      pre: w.preLde,
-      preWidth: t.preWidth,
-      main: w.mainLde,
-      mainWidth: t.mainWidth,
-      aux: w.auxLde,
-      auxWidth: t.auxWidth,
-      cur: null,
-      nxt,
-      selFirst: first,
-      selLast: last,
-      selTrans: trans,
-      pubs,
-      chal,
-      cum,
-    },
-    0,
-    qn,
-    extPows(alpha, t.constraints.length),
-    acc,
-  );
+  const inputs: EvalInputs = {
+    pre: w.preLde,
+    preWidth: t.preWidth,
+    main: w.mainLde,
+    mainWidth: t.mainWidth,
+    aux: w.auxLde,
+    auxWidth: t.auxWidth,
+    cur: null,
+    nxt,
+    selFirst: first,
+    selLast: last,
+    selTrans: trans,
+    pubs,
+    chal,
+    cum,
+  };
+  const alphaPows = extPows(alpha, t.constraints.length);
+  let acc: Uint32Array;
+  if (parallel && qn >= 8192) acc = await parallelCombine(t.constraints, inputs, qn, alphaPows);
+  else {
+    acc = new Uint32Array(4 * qn);
+    evaluatorFor(t.constraints, "combine")(inputs, 0, qn, alphaPows, acc);
+  }
   invertInPlace(zh);
   const comps: Uint32Array[] = [0, 1, 2, 3].map(() => new Uint32Array(qn));
   for (let i = 0; i < qn; i++) for (let k = 0; k < 4; k++) comps[k][i] = mul(acc[4 * i + k], zh[i]);
@@ -594,7 +595,7 @@ export async function prove(
   }
 
   const alphaQ = tr.challengeExt();
-  for (const w of work) computeQuotient(w, o, publicInputs, chal, cum, alphaQ);
+  for (const w of work) await computeQuotient(w, o, publicInputs, chal, cum, alphaQ, config.parallel);
   phase("quotient");
   const quotTree = await merkleCommit(
     work.map((w) => ({ values: w.quotLde, width: 4 * w.def.quotientChunks, height: lde(w) })),

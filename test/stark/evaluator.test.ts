@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { P } from "../../src/field/koalabear.ts";
 import { compileRowProgram, type EvalInputs } from "../../src/stark/compile.ts";
 import { BlockEvaluator } from "../../src/stark/evaluator.ts";
+import { parallelCombine } from "../../src/stark/eval-pool.ts";
 import {
   type Expr,
   chal,
@@ -84,6 +85,21 @@ describe("WASM block evaluator agrees with the generated-JavaScript evaluator", 
       ),
       { numRuns: 25 },
     );
+  });
+
+  it("splitting the points over worker threads gives the same combination", async () => {
+    const seed = Array.from({ length: 50 }, (_, i) => (i * 37 + 11) % 1000);
+    const vals = Array.from({ length: 64 }, (_, i) => (i * 2654435761) % P);
+    const exprs = randomExprs(seed, false);
+    const n = 5000;
+    const inp = inputs(n, vals);
+    const shared = new Uint32Array(new SharedArrayBuffer(inp.main.byteLength));
+    shared.set(inp.main);
+    const ap = Uint32Array.from({ length: 4 * exprs.length }, (_, i) => vals[(i * 5) % vals.length]);
+    const a = new Uint32Array(4 * n);
+    new BlockEvaluator(exprs).run(inp, 0, n, "combine", ap, a);
+    const b = await parallelCombine(exprs, { ...inp, main: shared }, n, ap);
+    expect(Uint32Array.from(b)).to.deep.equal(a);
   });
 
   it("computes base values and finds the same first failing constraint", () => {
