@@ -43,11 +43,11 @@ describe("differential fuzzing: random programs under qemu-mipsel and zkmips", f
       const elf = randomProgram(seed);
       const file = path.join(dir, `fuzz-${seed}.elf`);
       writeFileSync(file, elf, { mode: 0o755 }); // qemu-user refuses files without the x bit
-      const q = await runQemu(file);
+      const q = await runQemu(file, { timeoutMs: 20_000 });
       expect(q.exitCode, `qemu on seed ${seed}: ${q.stderr.toString()}`).to.equal(0);
       expect(q.stdout.length).to.equal(200);
       for (const trace of [false, true]) {
-        const z = await runExecutor(elf, { trace });
+        const z = await runExecutor(elf, { trace, maxCycles: 1_000_000 });
         expect(z.fault, `seed ${seed}: ${z.fault?.message}`).to.equal(undefined);
         expect(z.exitCode).to.equal(0);
         const same = z.stdout.equals(q.stdout);

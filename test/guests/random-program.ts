@@ -1,7 +1,7 @@
 /**
- * Random MIPS32r2 test programs for differential fuzzing: straight-line integer code with
- * forward branches (delay slots, branch-likely nullification, linking forms) and loads and
- * stores on a data buffer, ending in a dump of every register, hi/lo and the buffer to
+ * Random MIPS32r2 test programs for differential fuzzing: integer code with forward
+ * branches (delay slots, branch-likely nullification, linking forms), forward j/jal/jr/jalr,
+ * counted backward loops, loads and stores on a data buffer (incl. ll/sc pairs), ending in a dump of every register, hi/lo and the buffer to
  * stdout. Encodes instructions and writes a two-segment ELF itself (no assembler needed).
  * Avoids what the architecture leaves UNPREDICTABLE (division by zero, hi/lo after mul,
  * branches in delay slots).
@@ -9,6 +9,7 @@
 
 const CODE_BASE = 0x00400000;
 const DATA_BASE = 0x00410000;
+const CODE_START = CODE_BASE + 0x100; // file offset 0x100, after the headers
 const BUFFER_BYTES = 64;
 const BASE_REG = 23; // holds DATA_BASE throughout
 /** Registers the generator reads and writes ($0 only as a source, or a discarded destination). */
@@ -116,8 +117,42 @@ function simple(g: Rng): number {
 }
 
 /** One unit of straight-line code (may be several words), or a branch with its slot and skipped code. */
-function unit(g: Rng): number[] {
-  const choice = g.below(20);
+function unit(g: Rng, start: number): number[] {
+  const choice = g.below(26);
+  const at = (index: number) => CODE_START + 4 * index;
+  const tail = (skipped: number) => Array.from({ length: skipped + 1 }, () => simple(g)); // slot + skipped
+  if (choice === 20) {
+    // ll/sc pair on one word: sc succeeds (nothing intervenes)
+    const off = 4 * g.below(BUFFER_BYTES / 4);
+    return [imm(0x30, BASE_REG, g.pick(POOL), off), imm(0x38, BASE_REG, g.pick(POOL), off)];
+  }
+  if (choice === 21) {
+    // j / jal forward over 0..3 instructions
+    const skipped = g.below(4);
+    const target = at(start + 2 + skipped);
+    return [(((g.below(2) ? 2 : 3) << 26) | ((target >>> 2) & 0x3ffffff)) >>> 0, ...tail(skipped)];
+  }
+  if (choice === 22) {
+    // jr / jalr rd through $at, forward over 0..3 instructions
+    const skipped = g.below(4);
+    const target = at(start + 4 + skipped); // lui, ori, jump, slot, skipped...
+    const rd = g.pick(POOL.filter((x) => x !== 1));
+    const jump = g.below(3) === 0 ? r(0, 1, 0, 0, 0, 8) : r(0, 1, 0, rd, 0, 9);
+    return [...loadConst(1, target), jump, ...tail(skipped)];
+  }
+  if (choice === 23) {
+    // counted backward loop on $30 (outside the pool): body, decrement, bne back, slot
+    const body = Array.from({ length: 1 + g.below(4) }, () => simple(g));
+    const loopStart = start + 1;
+    const bne = loopStart + body.length + 1;
+    return [
+      imm(0x09, 0, 30, 1 + g.below(5)),
+      ...body,
+      imm(0x09, 30, 30, -1),
+      imm(0x05, 30, 0, loopStart - (bne + 1)),
+      simple(g),
+    ];
+  }
   if (choice === 0) {
     // mul leaves hi/lo UNPREDICTABLE: redefine both right after
     return [
@@ -161,10 +196,10 @@ export function randomProgram(seed: number, units = 150): Uint8Array {
   const code: number[] = [...loadConst(BASE_REG, DATA_BASE)];
   for (const reg of POOL) code.push(...loadConst(reg, g.value()));
   code.push(r(0, 1, 0, 0, 0, 0x11), r(0, 2, 0, 0, 0, 0x13)); // mthi $1, mtlo $2
-  for (let i = 0; i < units; i++) code.push(...unit(g));
+  for (let i = 0; i < units; i++) code.push(...unit(g, code.length));
   // Dump: registers at buffer+64+4*reg, hi and lo after them, then write(1, buffer, size).
   const dump = BUFFER_BYTES;
-  for (const reg of POOL) code.push(imm(0x2b, BASE_REG, reg, dump + 4 * reg));
+  for (const reg of [...POOL, 30]) code.push(imm(0x2b, BASE_REG, reg, dump + 4 * reg));
   code.push(r(0, 0, 0, 1, 0, 0x10), imm(0x2b, BASE_REG, 1, dump + 4 * 32));
   code.push(r(0, 0, 0, 1, 0, 0x12), imm(0x2b, BASE_REG, 1, dump + 4 * 33));
   const size = dump + 4 * 34;
@@ -183,7 +218,7 @@ export function randomProgram(seed: number, units = 150): Uint8Array {
 
 /** ELF32 LE MIPS executable: code (R+X) at CODE_BASE + 0x100, data (R+W) at DATA_BASE. */
 function writeElf(code: number[], data: Uint8Array): Uint8Array {
-  const codeOff = 0x100; // file offsets are congruent to addresses modulo the page size
+  const codeOff = CODE_START - CODE_BASE; // file offsets are congruent to addresses modulo the page size
   const codeBytes = code.length * 4;
   const dataOff = (codeOff + codeBytes + 0xfff) & ~0xfff;
   const out = new Uint8Array(dataOff + data.length);
@@ -192,7 +227,7 @@ function writeElf(code: number[], data: Uint8Array): Uint8Array {
   v.setUint16(16, 2, true); // ET_EXEC
   v.setUint16(18, 8, true); // EM_MIPS
   v.setUint32(20, 1, true);
-  v.setUint32(24, CODE_BASE + codeOff, true); // entry
+  v.setUint32(24, CODE_START, true); // entry
   v.setUint32(28, 52, true); // phoff
   v.setUint32(36, 0x70001001, true); // mips32r2, o32, noreorder
   v.setUint16(40, 52, true);
@@ -210,7 +245,7 @@ function writeElf(code: number[], data: Uint8Array): Uint8Array {
     v.setUint32(b + 24, flags, true);
     v.setUint32(b + 28, 0x1000, true);
   };
-  phdr(0, codeOff, CODE_BASE + codeOff, codeBytes, 5);
+  phdr(0, codeOff, CODE_START, codeBytes, 5);
   phdr(1, dataOff, DATA_BASE, data.length, 6);
   code.forEach((w, i) => v.setUint32(codeOff + 4 * i, w, true));
   out.set(data, dataOff);
