@@ -36,6 +36,7 @@ const CASES: [string, Uint8Array, Uint8Array?][] = [
   ["isa/trap.elf", new Uint8Array()],
   ["isa/muldiv.elf", new Uint8Array()],
   ["isa/bitops.elf", new Uint8Array()],
+  ["isa/branch.elf", new Uint8Array()],
 ];
 
 describe("MIPS AIR conformance with the executor", function () {
@@ -53,14 +54,36 @@ describe("MIPS AIR conformance with the executor", function () {
     });
   }
 
-  it("refuses to prove an instruction class without a chip, naming it", () => {
-    const prog = loadElf(readFileSync("guests/isa/branch.elf"));
+  it("refuses to prove a syscall without AIR support, naming it (Go runtime)", () => {
+    const prog = loadElf(readFileSync("guests/go/hello/hello.elf"));
     const r = execute(prog, { trace: true, stdout: () => {}, stderr: () => {} });
     const m = buildMachine(programImage(prog));
     expect(() => generateWitness(m, summaryFromTrace(r.trace!)))
       .to.throw(ZkmipsError)
       .with.property("message")
-      .that.matches(/cannot prove pc 0x[0-9a-f]{8} .*branch-likely has no AIR chip/);
+      .that.matches(/cannot prove syscall \d+ .* at pc 0x[0-9a-f]+ is not supported by the prover/);
+  });
+
+  it("refuses a run that executes an instruction without a chip (break), naming it", () => {
+    const m = buildMachine({
+      entry: 0x400000,
+      words: new Map([[0x400000, 0x0000000d]]),
+      code: [[0x400000, 0x400004]],
+      brkStart: 0x401000,
+    });
+    expect(() =>
+      generateWitness(m, {
+        pcs: Uint32Array.of(0x400000),
+        syscalls: [],
+        input: new Uint8Array(),
+        hints: new Uint8Array(),
+        exitCode: 0,
+        publicValues: new Uint8Array(),
+      }),
+    )
+      .to.throw(ZkmipsError)
+      .with.property("message")
+      .that.matches(/cannot prove pc 0x00400000 \(word 0x0000000d, break\)/);
   });
 
   describe("CLI: zkmips prove / vkey / verify", () => {

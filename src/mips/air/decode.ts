@@ -42,7 +42,20 @@ export enum Family {
 export const AddSubOp = { addu: 0, subu: 1, add: 2, sub: 3 } as const;
 export const BitwiseOp = { and: 0, or: 1, xor: 2, nor: 3 } as const;
 export const LtOp = { sltu: 0, slt: 1, tgeu: 2, tge: 3, tltu: 4, tlt: 5, teq: 6, tne: 7 } as const;
-export const BranchOp = { beq: 0, bne: 1, blez: 2, bgtz: 3, bltz: 4, bgez: 5 } as const;
+export const BranchOp = {
+  beq: 0,
+  bne: 1,
+  blez: 2,
+  bgtz: 3,
+  bltz: 4,
+  bgez: 5,
+  beql: 6,
+  bnel: 7,
+  blezl: 8,
+  bgtzl: 9,
+  bltzl: 10,
+  bgezl: 11,
+} as const;
 export const JumpOp = { j: 0, jr: 1 } as const;
 export const ShiftOp = { sll: 0, srl: 1, sra: 2, rotr: 3, ins: 4, ext: 5 } as const;
 export const HiLoOp = {
@@ -236,10 +249,13 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
         case 17:
           return mk("bgezal", Family.Branch, BranchOp.bgez, rs, 0, 31, link, brTarget);
         case 2:
+          return mk("bltzl", Family.Branch, BranchOp.bltzl, rs, 0, 0, 0, brTarget);
         case 3:
+          return mk("bgezl", Family.Branch, BranchOp.bgezl, rs, 0, 0, 0, brTarget);
         case 18:
+          return mk("bltzall", Family.Branch, BranchOp.bltzl, rs, 0, 31, link, brTarget);
         case 19:
-          return unsup("branch-likely", "branch-likely");
+          return mk("bgezall", Family.Branch, BranchOp.bgezl, rs, 0, 31, link, brTarget);
         case 8:
           return mk("tgei", Family.Lt, LtOp.tge, rs, 0, 0, sext16(imm));
         case 9:
@@ -287,10 +303,13 @@ export function decodeInstruction(word: number, pc: number): Decoded | Unsupport
     case 15:
       return mk("lui", Family.Bitwise, BitwiseOp.or, 0, 0, rt, imm << 16);
     case 20:
+      return mk("beql", Family.Branch, BranchOp.beql, rs, rt, 0, 0, brTarget);
     case 21:
+      return mk("bnel", Family.Branch, BranchOp.bnel, rs, rt, 0, 0, brTarget);
     case 22:
+      return rt === 0 ? mk("blezl", Family.Branch, BranchOp.blezl, rs, 0, 0, 0, brTarget) : null;
     case 23:
-      return unsup("branch-likely", "branch-likely");
+      return rt === 0 ? mk("bgtzl", Family.Branch, BranchOp.bgtzl, rs, 0, 0, 0, brTarget) : null;
     case 28:
       if (funct === 32) return mk("clz", Family.Clz, ClzOp.clz, rs, 0, rd);
       if (funct === 33) return mk("clo", Family.Clz, ClzOp.clo, rs, 0, rd);

@@ -29,6 +29,8 @@ export interface Step {
   nnpc: number;
   word: number;
   dec: Decoded;
+  /** Set by a chip whose successor pc is not npc (a not-taken branch-likely skips its delay slot). */
+  nextPcOverride?: number;
   /** Syscall result registers as the executor set them (v0, a3), for the syscall chip. */
   sys?: { v0: number; a3: number };
 }
@@ -75,6 +77,7 @@ export function baseConstraints(
   nnpc: ExprLike,
   clkNext: number | Expr,
   stateOut?: Expr,
+  outPc?: Expr,
 ): void {
   const isReal = cx.c("is_real");
   cx.bool("is_real", isReal);
@@ -90,7 +93,7 @@ export function baseConstraints(
   cx.t.receive(Bus.STATE, [clk, cx.c("pc"), cx.c("npc")], isReal);
   cx.t.send(
     Bus.STATE,
-    [typeof clkNext === "number" ? clk.add(clkNext) : clkNext, cx.c("npc"), nnpc],
+    [typeof clkNext === "number" ? clk.add(clkNext) : clkNext, outPc ?? cx.c("npc"), nnpc],
     stateOut ?? isReal,
   );
   cx.t.send(

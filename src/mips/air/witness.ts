@@ -154,7 +154,7 @@ export function generateWitness(m: MipsMachine, run: ExecutionSummary): MipsWitn
         throw new ZkmipsError("the run did not end with an exit syscall", "only complete runs are proven");
       break;
     }
-    pc = npc;
+    pc = step.nextPcOverride ?? npc;
     npc = nnpc >>> 0;
   }
   if (exitCode < 0)

@@ -7,7 +7,7 @@
  * when nothing links). Branch equality: S = sum (x_i - y_i)^2 < 2^18 is zero exactly when the words
  * are equal; neq = S * inv with (1 - neq) S = 0 forces neq = [S != 0] (and 0 on padding rows).
  */
-import { constant } from "../../../stark/expr.ts";
+import { constant, sum } from "../../../stark/expr.ts";
 import { ByteOp, CLK_STEP } from "../buses.ts";
 import { BranchOp, Family, JumpOp } from "../decode.ts";
 import {
@@ -28,6 +28,12 @@ const BRANCH_SEL: readonly (readonly [string, number])[] = [
   ["is_bgtz", BranchOp.bgtz],
   ["is_bltz", BranchOp.bltz],
   ["is_bgez", BranchOp.bgez],
+  ["is_beql", BranchOp.beql],
+  ["is_bnel", BranchOp.bnel],
+  ["is_blezl", BranchOp.blezl],
+  ["is_bgtzl", BranchOp.bgtzl],
+  ["is_bltzl", BranchOp.bltzl],
+  ["is_bgezl", BranchOp.bgezl],
 ];
 
 export class BranchChip implements InstrChip {
@@ -43,12 +49,18 @@ export class BranchChip implements InstrChip {
   }
   define(cx: ChipCtx): void {
     const taken = cx.c("taken");
+    const npc = cx.c("npc");
+    // A not-taken branch-likely nullifies its delay slot: the successor state is (pc+8, pc+12).
+    const likely = ["beql", "bnel", "blezl", "bgtzl", "bltzl", "bgezl"].map((n) => cx.c(`is_${n}`));
+    const skip = sum(likely).mul(constant(1).sub(taken)).mul(4);
     baseConstraints(
       cx,
       this.family,
       BRANCH_SEL,
-      taken.mul(cx.c("target")).add(constant(1).sub(taken).mul(cx.c("npc").add(4))),
+      taken.mul(cx.c("target")).add(constant(1).sub(taken).mul(npc.add(4).add(skip))),
       this.clkStep,
+      undefined,
+      npc.add(skip),
     );
     const isReal = cx.c("is_real");
     const clk = cx.c("clk");
@@ -65,14 +77,14 @@ export class BranchChip implements InstrChip {
     cx.zero("S = 0 when neq = 0", constant(1).sub(neq).mul(S));
     cx.byte(ByteOp.MSB, x[3], 0, sx, isReal);
     const eq = isReal.sub(neq);
-    const sel = (n: string) => cx.c(n);
-    const t = sel("is_beq")
+    const sel = (n: string) => cx.c(`is_${n}`).add(cx.c(`is_${n}l`));
+    const t = sel("beq")
       .mul(eq)
-      .add(sel("is_bne").mul(neq))
-      .add(sel("is_blez").mul(sx.add(eq)))
-      .add(sel("is_bgtz").mul(isReal.sub(sx).sub(eq)))
-      .add(sel("is_bltz").mul(sx))
-      .add(sel("is_bgez").mul(isReal.sub(sx)));
+      .add(sel("bne").mul(neq))
+      .add(sel("blez").mul(sx.add(eq)))
+      .add(sel("bgtz").mul(isReal.sub(sx).sub(eq)))
+      .add(sel("bltz").mul(sx))
+      .add(sel("bgez").mul(isReal.sub(sx)));
     cx.zero("taken", taken.sub(t));
     const imm = cx.cs("imm", 4);
     const dv = cx.cs("D_v", 4);
@@ -94,8 +106,12 @@ export class BranchChip implements InstrChip {
     w.set("sx", row, sx);
     env.lk.byteOp(ByteOp.MSB, xb[3]);
     const xs = x | 0;
-    const taken = [x === y, x !== y, xs <= 0, xs > 0, xs < 0, xs >= 0][s.dec.op];
+    const taken = [x === y, x !== y, xs <= 0, xs > 0, xs < 0, xs >= 0][s.dec.op % 6];
     w.set("taken", row, taken ? 1 : 0);
+    if (s.dec.op >= 6 && !taken) {
+      s.nextPcOverride = s.npc + 4;
+      return s.npc + 8;
+    }
     return taken ? s.dec.target : s.npc + 4;
   }
 }
