@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DEFAULT_OPTIONS, prove, securityBits, setup, verify } from "../../src/stark/index.ts";
-import { TEST_OPTIONS, fibonacci, multiset, rangeLookup } from "./airs.ts";
+import { TEST_OPTIONS, fibonacci, mixed, multiset, rangeLookup } from "./airs.ts";
 import { expectRejected, soundnessSuite } from "./soundness.ts";
 
 describe("STARK end to end", () => {
@@ -27,6 +27,13 @@ describe("STARK end to end", () => {
       check: "logup-balance",
     },
   );
+
+  soundnessSuite("three heights, one table without interactions", () => mixed(7), TEST_OPTIONS, {
+    table: 2,
+    column: 0,
+    row: 5,
+    check: "logup-balance",
+  });
 
   it("the prover's self-check names the failing table, constraint and row", async () => {
     const inst = fibonacci(5);

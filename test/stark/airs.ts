@@ -99,3 +99,40 @@ export function multiset(logN = 6): Instance {
   const cm = new Uint32Array(k).fill(4);
   return { air: b.build(), traces: [{ main: [x, y] }, { main: [cx, cy, cm] }], publicInputs: [x[n - 1]] };
 }
+
+/**
+ * Three tables of three heights where only two interact: Fibonacci (2^logFib rows, no
+ * interactions), a preprocessed byte table and values range-checked against it.
+ */
+export function mixed(logFib = 7): Instance {
+  const b = new AirBuilder("mixed", 1, 2);
+  const f = b.addTable({ name: "fib", mainWidth: 2 });
+  f.assertFirst(f.main(0).sub(1));
+  f.assertFirst(f.main(1).sub(1));
+  f.assertTransition(f.next(0).sub(f.main(1)));
+  f.assertTransition(f.next(1).sub(f.main(0).add(f.main(1))));
+  f.assertLast(f.main(1).sub(b.pub(0)));
+  const range = new Uint32Array(256).map((_, i) => i);
+  const rt = b.addTable({ name: "range", mainWidth: 1, preprocessed: [range] });
+  rt.receive(RANGE_BUS, [rt.pre(0)], rt.main(0));
+  const vt = b.addTable({ name: "values", mainWidth: 1 });
+  vt.send(RANGE_BUS, [vt.main(0)]);
+  vt.assertFirst(vt.main(0).sub(b.pub(1)));
+  const n = 1 << logFib;
+  const a = new Uint32Array(n);
+  const c = new Uint32Array(n);
+  a[0] = 1;
+  c[0] = 1;
+  for (let i = 1; i < n; i++) {
+    a[i] = c[i - 1];
+    c[i] = add(a[i - 1], c[i - 1]);
+  }
+  const v = new Uint32Array(16).map((_, i) => (i * 53 + 7) % 256);
+  const m = new Uint32Array(256);
+  for (const x of v) m[x]++;
+  return {
+    air: b.build(),
+    traces: [{ main: [a, c] }, { main: [m] }, { main: [v] }],
+    publicInputs: [c[n - 1], v[0]],
+  };
+}
