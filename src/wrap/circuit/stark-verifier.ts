@@ -11,9 +11,9 @@
 import type { AirDefinition } from "../../stark/air.ts";
 import type { ProofOptions } from "../../stark/options.ts";
 import { decodeProof, type StarkProof } from "../../stark/proof.ts";
-import { Builder } from "../r1cs/builder.ts";
+import { Builder, type Lc } from "../r1cs/builder.ts";
 import { writeR1cs, writeWtns } from "../r1cs/files.ts";
-import { KoalaBear } from "../r1cs/gadgets/koalabear.ts";
+import { type Kb, KoalaBear } from "../r1cs/gadgets/koalabear.ts";
 import { emitFriChecks } from "./fri.ts";
 import { emitOodCheck } from "./ood-check.ts";
 import { emitQueryPhase } from "./queries.ts";
@@ -41,7 +41,27 @@ export function emitStarkVerifier(
   );
   const f = new KoalaBear(b);
   const pubs = pubWires.map((x) => f.canonical(x));
-  const inp = { logHeights, proof: w?.proof };
+  emitStarkVerifierWith(b, air, o, logHeights, vk, pubs, w?.proof);
+}
+
+/**
+ * The verifier with caller-made statement wires: `vk` and `pubs` (canonical KoalaBear values,
+ * e.g. private wires the caller constrains; src/wrap/statement.ts) instead of public inputs.
+ */
+export function emitStarkVerifierWith(
+  b: Builder,
+  air: AirDefinition,
+  o: ProofOptions,
+  logHeights: readonly number[],
+  vk: Lc,
+  pubs: readonly Kb[],
+  proof?: StarkProof,
+): void {
+  if (b.computesValues && !proof) throw new Error("emitStarkVerifierWith: proof needed in this mode");
+  if (pubs.length !== air.numPublicInputs) throw new Error("emitStarkVerifierWith: wrong public input count");
+  if (proof && proof.logHeights.some((h, i) => h !== logHeights[i]))
+    throw new Error("emitStarkVerifierWith: the proof's heights differ from the circuit's");
+  const inp = { logHeights, proof };
   const ood = emitOodCheck(b, air, o, vk, pubs, inp);
   const qp = emitQueryPhase(b, air, o, vk, ood, inp);
   emitFriChecks(b, air, o, ood, qp, logHeights);
