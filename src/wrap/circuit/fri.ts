@@ -12,28 +12,47 @@ import { SHIFT, friSchedule } from "../../stark/domain.ts";
 import type { ProofOptions } from "../../stark/options.ts";
 import { proofShape } from "../../stark/proof.ts";
 import type { Builder, Lc } from "../r1cs/builder.ts";
-import type { Kb } from "../r1cs/gadgets/koalabear.ts";
+import { KB_P, type Kb } from "../r1cs/gadgets/koalabear.ts";
 import type { KbExt, KoalaBearExt } from "../r1cs/gadgets/koalabear-ext.ts";
 import type { OodCheckResult } from "./ood-check.ts";
 import type { QueryPhaseResult } from "./queries.ts";
 
 /**
  * shift·w^bitrev(idx) with w = rootOfUnity(logW) and idx given by its m little-endian bits:
- * bitrev(idx) = Σ_k idx_k·2^(m−1−k), so the point is shift·Π_k (1 + idx_k·(c_k − 1)),
- * c_k = w^(2^(m−1−k)). Each factor is an LC ≤ p − 1; the product is reduced lazily.
- * A domain point of a bit-reversed domain of size 2^m is logW = m.
+ * bitrev(idx) = Σ_k idx_k·2^(m−1−k), so the point is shift·Π_k c_k^idx_k with
+ * c_k = w^(2^(m−1−k)). Bits are taken in pairs: (b0, b1) selects one of the four canonical
+ * constants 1, c0, c1, c0·c1 mod p by an LC with one product b0·b1, so every factor is ≤ p − 1
+ * and there are half as many factors to multiply and reduce. A domain point of a bit-reversed
+ * domain of size 2^m is logW = m.
  */
 export function domainPointBits(e: KoalaBearExt, logW: number, bits: readonly Lc[], shift: number): Kb {
   const f = e.f;
   const b = e.b;
   const w = rootOfUnity(logW);
   const m = bits.length;
+  const c = (k: number): bigint => BigInt(pow(w, 2 ** (m - 1 - k)));
   let acc: Kb = f.constant(shift);
-  bits.forEach((bit, k) => {
-    const c = BigInt(pow(w, 2 ** (m - 1 - k)));
-    const factor: Kb = { lc: b.addConst(b.scale(bit, c - 1n), 1n), bound: c > 1n ? c : 1n };
+  for (let k = 0; k < m; k += 2) {
+    let factor: Kb;
+    if (k + 1 < m) {
+      const [c0, c1] = [c(k), c(k + 1)];
+      const v11 = (c0 * c1) % KB_P;
+      const both = b.mul(bits[k], bits[k + 1]);
+      const lc = b.sum(
+        [
+          [c0 - 1n, bits[k]],
+          [c1 - 1n, bits[k + 1]],
+          [v11 - c0 - c1 + 1n, both],
+        ],
+        1n,
+      );
+      factor = { lc, bound: [1n, c0, c1, v11].reduce((x, y) => (x > y ? x : y)) };
+    } else {
+      const ck = c(k);
+      factor = { lc: b.addConst(b.scale(bits[k], ck - 1n), 1n), bound: ck > 1n ? ck : 1n };
+    }
     acc = f.mul(acc, factor);
-  });
+  }
   return f.reduce(acc);
 }
 
@@ -158,7 +177,8 @@ export function emitFriChecks(
           // x_j = shift · w_S^bitrev(j, logS − step)
           const xjFull = domainPointBits(e, logS, qrBits.slice(step), shift);
           const rInv = f.inverse(xjFull);
-          const rr = e.mulBase(qp.betas[r], rInv);
+          // canonical r keeps r^k small (r^3 ≤ 2^101), so c_k·r^k needs no further reduction
+          const rr = e.reduce(e.mulBase(qp.betas[r], rInv));
           const wInv = inv(rootOfUnity(step));
           const aInv = BigInt(inv(a));
           const u = Array.from({ length: a }, (_, k) => vals[reverseBits(k, step)]);
