@@ -34,7 +34,6 @@ const CASES: [string, Uint8Array, Uint8Array?][] = [
   ["isa/shift.elf", new Uint8Array()],
   ["isa/trap-imm.elf", new Uint8Array()],
   ["isa/trap.elf", new Uint8Array()],
-  ["isa/muldiv.elf", new Uint8Array()],
   ["isa/bitops.elf", new Uint8Array()],
   ["isa/branch.elf", new Uint8Array()],
 ];
