@@ -6,8 +6,10 @@
  * static target. Writes to `$zero` are redirected to the sink register {@link REG_SINK}, so the value
  * at address 0 can never change; operands that an instruction does not read are `$zero` (value 0), so
  * an I-type chip computes `b + imm` uniformly. The decoder never executes anything: the same fields are
- * produced by `zkmips vkey` without running the program.
+ * produced by `zkmips vkey` without running the program. Which words are valid instructions at all is
+ * decided by the executor's decoder (`../decode.ts`), so the ROM never holds a word the executor faults on.
  */
+import { decodeInto } from "../decode.ts";
 
 /** Register-file addresses in the memory argument (word keys below the first data key 0x400). */
 export const REG_HI = 32;
@@ -115,6 +117,7 @@ export interface Unsupported {
   unsupported: string;
 }
 
+const scratch = new Int32Array(2);
 const dst = (r: number): number => (r === 0 ? REG_SINK : r);
 const sext16 = (x: number): number => ((x << 16) >> 16) >>> 0;
 
@@ -141,6 +144,9 @@ const unsup = (name: string, cls: string): Unsupported => ({ name, unsupported: 
  */
 export function decodeInstruction(word: number, pc: number): Decoded | Unsupported | null {
   const w = word >>> 0;
+  // Validity (reserved fields included) is the executor's: a word it faults on is never in the ROM.
+  decodeInto(w, pc, scratch);
+  if ((scratch[0] & 255) === 0) return null;
   const opc = w >>> 26;
   const rs = (w >>> 21) & 31;
   const rt = (w >>> 16) & 31;
