@@ -145,8 +145,8 @@ describe("MIPS AIR witness", () => {
       SE(9, 0, 16), // seb into $zero
       ...[0, 1, 0x80000000, 0xffffffff, 0x00012345, 0xff7fffff].flatMap((v) => [
         ...asm.li(24, v),
-        S2(24, 0, 25, 32),
-        S2(24, 0, 25, 33),
+        S2(24, 25, 25, 32),
+        S2(24, 25, 25, 33),
       ]),
       ...[
         [0x89abcdef, 0x1234],
