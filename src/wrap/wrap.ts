@@ -1,0 +1,151 @@
+/**
+ * The end-to-end wrap: a STARK proof (any AIR + a statement layout) → the shape's circuit
+ * (`.r1cs`, emitted by statement.ts) → its Groth16 key (groth16/setup.ts: dev or ceremony,
+ * cached by the `.r1cs` hash) → witness → snarkjs Groth16 proof → `proof.groth16.json`.
+ *
+ * Cache: `.zkmips/wrap/<shapeKey>/` holds `circuit.r1cs` and `shape.json` ({shapeId, rows,
+ * r1csSha256, buildSeconds}). shapeKey = 16 hex of sha256 over the circuit's parameters (AIR
+ * name/version/tables, options, heights, layout, WRAP_CIRCUIT_VERSION); the Groth16 key is
+ * then found by the `.r1cs` content hash, so a proof needs no circuit rebuild once set up.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { ZkmipsError } from "../errors.ts";
+import type { AirDefinition } from "../stark/air.ts";
+import type { ProofOptions } from "../stark/options.ts";
+import { DEFAULT_CACHE_ROOT, sha256File } from "./groth16/cache.ts";
+import { bytesToHex, encodeProofBytes, publicValuesDigest } from "./groth16/proof-bytes.ts";
+import type { Groth16ProofFile } from "./groth16/proof-file.ts";
+import { proveGroth16, verifyGroth16 } from "./groth16/prove.ts";
+import { type SetupOptions, type SetupResult, setupGroth16 } from "./groth16/setup.ts";
+import { Builder } from "./r1cs/builder.ts";
+import { writeR1cs } from "./r1cs/files.ts";
+import { type StatementLayout, type StatementWitness, emitWrapStatement } from "./statement.ts";
+
+/** Bump when the emitted circuit changes for the same parameters (invalidates cached .r1cs). */
+export const WRAP_CIRCUIT_VERSION = 1;
+
+/** One circuit: an AIR at fixed table heights, proof options and a statement layout. */
+export interface WrapShape {
+  readonly air: AirDefinition;
+  readonly options: ProofOptions;
+  readonly logHeights: readonly number[];
+  readonly layout: StatementLayout;
+}
+
+/** Human-readable id: layout, AIR, log2 heights per table, options. */
+export function shapeId(s: WrapShape): string {
+  const o = s.options;
+  const opts = `b${o.logBlowup}q${o.numQueries}g${o.grindingBits}a${o.logFoldingArity}f${o.logFinalPolyLen}`;
+  return `${s.layout.name}:${s.air.name}-v${s.air.version}:h${s.logHeights.join(".")}:${opts}`;
+}
+
+export function shapeKey(s: WrapShape): string {
+  const params = {
+    v: WRAP_CIRCUIT_VERSION,
+    id: shapeId(s),
+    pvMax: s.layout.pvMax,
+    nPub: s.air.numPublicInputs,
+    tables: s.air.tables.map((t) => [t.name, t.mainWidth, t.auxWidth, t.quotientChunks]),
+  };
+  return createHash("sha256").update(JSON.stringify(params)).digest("hex").slice(0, 16);
+}
+
+export interface ShapeCircuit {
+  shapeId: string;
+  r1cs: string;
+  rows: number;
+  r1csSha256: string;
+  buildSeconds: number;
+  reused: boolean;
+}
+
+/** Emits (or reuses) the shape's `.r1cs`. */
+export function buildWrapCircuit(
+  s: WrapShape,
+  opts: { cacheRoot?: string; force?: boolean; log?: (l: string) => void } = {},
+): ShapeCircuit {
+  const dir = path.join(opts.cacheRoot ?? DEFAULT_CACHE_ROOT, "wrap", shapeKey(s));
+  const r1cs = path.join(dir, "circuit.r1cs");
+  const metaPath = path.join(dir, "shape.json");
+  const id = shapeId(s);
+  if (!opts.force && fs.existsSync(metaPath) && fs.existsSync(r1cs)) {
+    const m = JSON.parse(fs.readFileSync(metaPath, "utf8")) as Omit<ShapeCircuit, "r1cs" | "reused">;
+    if (m.shapeId === id) return { ...m, r1cs, reused: true };
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  opts.log?.(`emitting the wrap circuit for ${id}`);
+  const t0 = performance.now();
+  const b = new Builder({ mode: "compile" });
+  emitWrapStatement(b, s.air, s.options, s.logHeights, s.layout);
+  writeR1cs(b, `${r1cs}.tmp`);
+  fs.renameSync(`${r1cs}.tmp`, r1cs);
+  const meta = {
+    shapeId: id,
+    rows: b.nConstraints,
+    r1csSha256: sha256File(r1cs),
+    buildSeconds: (performance.now() - t0) / 1000,
+  };
+  fs.writeFileSync(metaPath, JSON.stringify(meta, null, 2) + "\n");
+  return { ...meta, r1cs, reused: false };
+}
+
+export type WrapSetupOptions = Omit<SetupOptions, "r1cs">;
+
+/** Circuit + Groth16 key of a shape (both cached). */
+export async function setupWrap(
+  s: WrapShape,
+  opts: WrapSetupOptions & { forceCircuit?: boolean },
+): Promise<{ circuit: ShapeCircuit; key: SetupResult }> {
+  const circuit = buildWrapCircuit(s, { cacheRoot: opts.cacheRoot, force: opts.forceCircuit, log: opts.log });
+  const key = await setupGroth16({ ...opts, r1cs: circuit.r1cs });
+  return { circuit, key };
+}
+
+export interface WrapResult {
+  file: Groth16ProofFile;
+  witnessSeconds: number;
+  proveSeconds: number;
+}
+
+/**
+ * Witness + Groth16 proof for a STARK proof of this shape. The caller must have checked the
+ * STARK with the TS verifier (a rejected STARK gives an unsatisfiable witness, reported here
+ * as a failed off-chain check of the Groth16 proof).
+ */
+export async function proveWrap(
+  s: WrapShape,
+  key: SetupResult,
+  w: StatementWitness,
+  log?: (l: string) => void,
+): Promise<WrapResult> {
+  log?.("computing the witness");
+  const t0 = performance.now();
+  const b = new Builder({ mode: "prove" });
+  emitWrapStatement(b, s.air, s.options, s.logHeights, s.layout, w);
+  const witness = b.witness();
+  const witnessSeconds = (performance.now() - t0) / 1000;
+  log?.(`Groth16 prove (${b.nConstraints} constraints)`);
+  const t1 = performance.now();
+  const res = await proveGroth16(key.paths.zkey, witness);
+  const proveSeconds = (performance.now() - t1) / 1000;
+  const expected = [w.vkey, publicValuesDigest(w.publicValues)];
+  if (res.publicSignals.length !== 2 || res.publicSignals.some((x, i) => x !== expected[i]))
+    throw new ZkmipsError("wrap: the Groth16 public signals are not [programVKey, digest] (wrong key?)");
+  if (!(await verifyGroth16(key.vkey, res.publicSignals, res.proof)))
+    throw new ZkmipsError(
+      "wrap: the Groth16 proof does not verify: the witness does not satisfy the circuit",
+      "check the STARK proof with `zkmips verify` against the same vkey",
+    );
+  const selector = key.meta.selector as `0x${string}`;
+  const file: Groth16ProofFile = {
+    version: 1,
+    shapeId: shapeId(s),
+    selector,
+    programVKey: "0x" + w.vkey.toString(16).padStart(64, "0"),
+    publicValues: bytesToHex(w.publicValues),
+    proofBytes: bytesToHex(encodeProofBytes(selector, res.proof)),
+  };
+  return { file, witnessSeconds, proveSeconds };
+}
