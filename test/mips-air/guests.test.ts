@@ -132,6 +132,17 @@ describe("MIPS AIR conformance with the executor", function () {
       expect(r.status).to.equal(1);
       expect(r.stderr).to.match(/rejected/);
     });
+    it("fails early, with a clear message, on a run longer than 2^20 cycles", () => {
+      const r = spawnSync(
+        "npx",
+        ["zkmips", "prove", "guests/bigloop/bigloop.elf", "-o", join(dir, "big.proof")],
+        { encoding: "utf8", input: "" },
+      );
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(
+        /zkmips: error: the guest runs longer than 1048576 cycles, the largest run one proof covers/,
+      );
+    });
     it("rejects random byte flips in the proof file (exit code 1)", () => {
       const bytes = readFileSync(proof);
       for (const pos of [9, 13, 200, Math.floor(bytes.length / 2), bytes.length - 5]) {
