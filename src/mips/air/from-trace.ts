@@ -12,7 +12,8 @@ export function summaryFromTrace(t: ExecutionTrace): ExecutionSummary {
   const e = t.extra;
   let j = 0;
   for (let row = 0; row < t.rows; row++) {
-    if (t.instruction[row] !== 12) continue;
+    const w = t.instruction[row];
+    if (w >>> 26 !== 0 || (w & 63) !== 12) continue; // syscall (any code field)
     let v0 = 0;
     let a3 = 0;
     while (j < e.row.length && e.row[j] < row) j++;
