@@ -160,3 +160,8 @@ export async function closeFieldPool(): Promise<void> {
   pool = undefined;
   if (p) await Promise.all(p.map((w) => w.worker.terminate()));
 }
+
+/** Starts the workers now (they load while the caller does other work). */
+export function warmFieldPool(): void {
+  getPool();
+}

@@ -72,3 +72,8 @@ export async function parallelCombine(
   await Promise.all(jobs);
   return out;
 }
+
+/** Starts the workers now (they load while the caller does other work). */
+export function warmEvalPool(): void {
+  getPool();
+}

@@ -26,8 +26,8 @@ import type { EvalInputs, Mode } from "./compile.ts";
 import { SHIFT, domainPoints, friSchedule } from "./domain.ts";
 import { foldLayer } from "./fri.ts";
 import { evalExt } from "./ood.ts";
-import { parallelCombine } from "./eval-pool.ts";
-import { parallelLdeColumns, parallelReduceRows, sharedU32 } from "../field/pool.ts";
+import { parallelCombine, warmEvalPool } from "./eval-pool.ts";
+import { parallelLdeColumns, parallelReduceRows, sharedU32, warmFieldPool } from "../field/pool.ts";
 import { invDifferences } from "./deep.ts";
 import {
   wasmCoeffsToCosetBitrev,
@@ -478,6 +478,10 @@ export async function prove(
   config: ProveConfig = {},
 ): Promise<ProveResult> {
   const { air, options: o } = pk;
+  if (config.parallel) {
+    warmFieldPool();
+    warmEvalPool();
+  }
   const hasher = config.parallel ? hashRowsParallel : (config.rowHasher ?? hashRows);
   const nodeHasher: NodeHasher = config.parallel ? poseidonBatchParallel : poseidonBatch;
   let clock = performance.now();
