@@ -205,15 +205,10 @@ describe("MIPS AIR soundness (one corruption, verifier rejects)", function () {
         .with.property("check", "ood-constraints");
     };
     it("rejects an add that overflows (0x7fffffff + 1)", async () => {
-      await wrongRun([
-        ...asm.li(8, 0x7fffffff),
-        asm.addiu(9, 0, 1),
-        (8 << 21) | (9 << 16) | (10 << 11) | 32,
-        ...exitSeq(0),
-      ]);
+      await wrongRun([...asm.li(8, 0x7fffffff), asm.addiu(9, 0, 1), asm.add(10, 8, 9), ...exitSeq(0)]);
     });
     it("rejects a teq whose operands are equal (a taken trap)", async () => {
-      await wrongRun([asm.addiu(8, 0, 3), asm.addiu(9, 0, 3), (8 << 21) | (9 << 16) | 52, ...exitSeq(0)]);
+      await wrongRun([asm.addiu(8, 0, 3), asm.addiu(9, 0, 3), asm.teq(8, 9), ...exitSeq(0)]);
     });
   });
 

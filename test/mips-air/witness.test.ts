@@ -69,17 +69,17 @@ describe("MIPS AIR witness", () => {
       asm.jr(31), // 50: returns to 48
       asm.nop(),
       // 52
-      (8 << 21) | (9 << 16) | (24 << 11) | 32, // add (no overflow: positive + negative)
-      (8 << 21) | (8 << 16) | (24 << 11) | 34, // sub
-      ((8 << 26) | (8 << 21) | (24 << 16) | 0x7fff) >>> 0, // addi
-      (8 << 21) | (9 << 16) | 52, // teq (not equal: no trap)
-      (8 << 21) | (8 << 16) | 54, // tne (equal: no trap)
-      (9 << 21) | (8 << 16) | 48, // tge (x < y signed: no trap)
-      (8 << 21) | (9 << 16) | 49, // tgeu (x < y unsigned)
-      (8 << 21) | (9 << 16) | 50, // tlt (x >= y signed)
-      (9 << 21) | (8 << 16) | 51, // tltu
-      ((1 << 26) | (8 << 21) | (12 << 16) | 5) >>> 0, // teqi 5
-      ((1 << 26) | (0 << 21) | (14 << 16) | 0) >>> 0, // tnei $zero, 0 (equal: no trap)
+      asm.add(24, 8, 9), // no overflow: positive + negative
+      asm.sub(24, 8, 8),
+      asm.addi(24, 8, 0x7fff),
+      asm.teq(8, 9), // not equal: no trap
+      asm.tne(8, 8), // equal: no trap
+      asm.tge(9, 8), // x < y signed: no trap
+      asm.tgeu(8, 9), // x < y unsigned
+      asm.tlt(8, 9), // x >= y signed
+      asm.tltu(9, 8),
+      asm.teqi(8, 5),
+      asm.tnei(0, 0), // equal: no trap
       0x0000000f, // sync
       ...exitSeq(7),
     ];
@@ -89,64 +89,52 @@ describe("MIPS AIR witness", () => {
   });
 
   it("satisfies the AIR for hi/lo multiplies, moves, conditional moves, ext/ins, lwl/lwr/swl/swr, ll/sc, seb/seh/wsbh, div/divu (incl. zero divisor, INT_MIN / -1) and clz/clo", () => {
-    const R = (rs: number, rt: number, rd: number, funct: number) =>
-      ((rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
-    const ext = (rt: number, rs: number, pos: number, size: number) =>
-      ((31 << 26) | (rs << 21) | (rt << 16) | ((size - 1) << 11) | (pos << 6)) >>> 0;
-    const ins = (rt: number, rs: number, pos: number, size: number) =>
-      ((31 << 26) | (rs << 21) | (rt << 16) | ((pos + size - 1) << 11) | (pos << 6) | 4) >>> 0;
-    const I = (op: number, rs: number, rt: number, imm: number) =>
-      ((op << 26) | (rs << 21) | (rt << 16) | (imm & 0xffff)) >>> 0;
-    const SE = (rt: number, rd: number, sa: number) =>
-      ((31 << 26) | (rt << 16) | (rd << 11) | (sa << 6) | 32) >>> 0;
-    const S2 = (rs: number, rt: number, rd: number, funct: number) =>
-      ((28 << 26) | (rs << 21) | (rt << 16) | (rd << 11) | funct) >>> 0;
     const code = [
       ...asm.li(8, 0x89abcdef),
       ...asm.li(9, 0xfedc1234),
       ...asm.li(10, 77),
-      R(8, 9, 0, 24), // mult
-      R(0, 0, 11, 16), // mfhi
-      R(0, 0, 12, 18), // mflo
-      R(8, 9, 0, 25), // multu
-      R(0, 0, 11, 16),
-      S2(8, 9, 0, 0), // madd
-      S2(8, 10, 0, 1), // maddu
-      S2(9, 10, 0, 4), // msub
-      S2(8, 9, 0, 5), // msubu
-      S2(8, 9, 13, 2), // mul
-      R(10, 0, 0, 17), // mthi
-      R(9, 0, 0, 19), // mtlo
-      R(0, 0, 11, 16),
-      R(0, 0, 12, 18),
-      R(8, 0, 14, 10), // movz (rt = $0: moves)
-      R(9, 10, 14, 10), // movz (rt != 0: keeps)
-      R(8, 10, 15, 11), // movn (moves)
-      R(9, 0, 15, 11), // movn (keeps)
-      ext(16, 8, 4, 12),
-      ext(16, 9, 0, 32),
-      ext(16, 9, 31, 1),
-      ins(15, 8, 4, 12),
-      ins(15, 9, 0, 32),
-      ins(15, 9, 31, 1),
-      ins(0, 9, 3, 3),
+      asm.mult(8, 9),
+      asm.mfhi(11),
+      asm.mflo(12),
+      asm.multu(8, 9),
+      asm.mfhi(11),
+      asm.madd(8, 9),
+      asm.maddu(8, 10),
+      asm.msub(9, 10),
+      asm.msubu(8, 9),
+      asm.mul(13, 8, 9),
+      asm.mthi(10),
+      asm.mtlo(9),
+      asm.mfhi(11),
+      asm.mflo(12),
+      asm.movz(14, 8, 0), // rt = $0: moves
+      asm.movz(14, 9, 10), // rt != 0: keeps
+      asm.movn(15, 8, 10), // moves
+      asm.movn(15, 9, 0), // keeps
+      asm.ext(16, 8, 4, 12),
+      asm.ext(16, 9, 0, 32),
+      asm.ext(16, 9, 31, 1),
+      asm.ins(15, 8, 4, 12),
+      asm.ins(15, 9, 0, 32),
+      asm.ins(15, 9, 31, 1),
+      asm.ins(0, 9, 3, 3),
       ...asm.li(20, DATA_BASE),
       ...[0, 1, 2, 3].flatMap((o) => [
-        I(34, 20, 21, 4 + o),
-        I(38, 20, 21, 4 + o),
-        I(42, 20, 9, 8 + o),
-        I(46, 20, 8, 12 + o),
+        asm.lwl(21, 4 + o, 20),
+        asm.lwr(21, 4 + o, 20),
+        asm.swl(9, 8 + o, 20),
+        asm.swr(8, 12 + o, 20),
       ]),
-      I(48, 20, 22, 4), // ll
-      I(56, 20, 22, 16), // sc
-      SE(9, 23, 16), // seb
-      SE(9, 23, 24), // seh
-      SE(8, 23, 2), // wsbh
-      SE(9, 0, 16), // seb into $zero
+      asm.ll(22, 4, 20),
+      asm.sc(22, 16, 20),
+      asm.seb(23, 9),
+      asm.seh(23, 9),
+      asm.wsbh(23, 8),
+      asm.seb(0, 9), // into $zero
       ...[0, 1, 0x80000000, 0xffffffff, 0x00012345, 0xff7fffff].flatMap((v) => [
         ...asm.li(24, v),
-        S2(24, 25, 25, 32),
-        S2(24, 25, 25, 33),
+        asm.clz(25, 24),
+        asm.clo(25, 24),
       ]),
       ...[
         [0x89abcdef, 0x1234],
@@ -161,10 +149,10 @@ describe("MIPS AIR witness", () => {
       ].flatMap(([u, v]) => [
         ...asm.li(24, u >>> 0),
         ...asm.li(25, v >>> 0),
-        R(24, 25, 0, 26),
-        R(0, 0, 11, 16),
-        R(24, 25, 0, 27),
-        R(0, 0, 12, 18),
+        asm.div(24, 25),
+        asm.mfhi(11),
+        asm.divu(24, 25),
+        asm.mflo(12),
       ]),
       ...exitSeq(0),
     ];
