@@ -26,6 +26,9 @@ import { type StatementLayout, type StatementWitness, emitWrapStatement } from "
 /** Bump when the emitted circuit changes for the same parameters (invalidates cached .r1cs). */
 export const WRAP_CIRCUIT_VERSION = 1;
 
+/** DESIGN's hard cap for one Groth16 circuit (2^22 constraints). */
+export const MAX_WRAP_CONSTRAINTS = 1 << 22;
+
 /** One circuit: an AIR at fixed table heights, proof options and a statement layout. */
 export interface WrapShape {
   readonly air: AirDefinition;
@@ -64,7 +67,7 @@ export interface ShapeCircuit {
 /** Emits (or reuses) the shape's `.r1cs`. */
 export function buildWrapCircuit(
   s: WrapShape,
-  opts: { cacheRoot?: string; force?: boolean; log?: (l: string) => void } = {},
+  opts: { cacheRoot?: string; force?: boolean; maxConstraints?: number; log?: (l: string) => void } = {},
 ): ShapeCircuit {
   const dir = path.join(opts.cacheRoot ?? DEFAULT_CACHE_ROOT, "wrap", shapeKey(s));
   const r1cs = path.join(dir, "circuit.r1cs");
@@ -79,6 +82,12 @@ export function buildWrapCircuit(
   const t0 = performance.now();
   const b = new Builder({ mode: "compile" });
   emitWrapStatement(b, s.air, s.options, s.logHeights, s.layout);
+  const max = opts.maxConstraints ?? MAX_WRAP_CONSTRAINTS;
+  if (b.nConstraints > max)
+    throw new ZkmipsError(
+      `the wrap circuit of shape ${id} has ${b.nConstraints} constraints, more than the limit ${max} (2^${Math.log2(max)})`,
+      "Groth16 setup/prove at that size does not fit this machine; see docs/wrap.md (what does not fit yet)",
+    );
   writeR1cs(b, `${r1cs}.tmp`);
   fs.renameSync(`${r1cs}.tmp`, r1cs);
   const meta = {
@@ -96,9 +105,14 @@ export type WrapSetupOptions = Omit<SetupOptions, "r1cs">;
 /** Circuit + Groth16 key of a shape (both cached). */
 export async function setupWrap(
   s: WrapShape,
-  opts: WrapSetupOptions & { forceCircuit?: boolean },
+  opts: WrapSetupOptions & { forceCircuit?: boolean; maxConstraints?: number },
 ): Promise<{ circuit: ShapeCircuit; key: SetupResult }> {
-  const circuit = buildWrapCircuit(s, { cacheRoot: opts.cacheRoot, force: opts.forceCircuit, log: opts.log });
+  const circuit = buildWrapCircuit(s, {
+    cacheRoot: opts.cacheRoot,
+    force: opts.forceCircuit,
+    maxConstraints: opts.maxConstraints,
+    log: opts.log,
+  });
   const key = await setupGroth16({ ...opts, r1cs: circuit.r1cs });
   return { circuit, key };
 }

@@ -5,8 +5,9 @@ import { register as verify } from "./verify.ts";
 import { register as vkey } from "./vkey.ts";
 import { register as run } from "./run.ts";
 import { register as demo } from "./demo.ts";
+import { register as wrap } from "./wrap.ts";
 
 /** Each command module exports `register(program)`; add one line here per command. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo];
+export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap];

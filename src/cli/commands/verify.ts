@@ -6,9 +6,11 @@ import type { Command } from "commander";
 import { ZkmipsError } from "../../errors.ts";
 import { loadElf } from "../../mips/elf.ts";
 import { programImage } from "../../mips/air/program.ts";
-import { parseVkeyHex, verifyMips, vkeyHex } from "../../mips/air/prove.ts";
+import { mipsSetup, parseVkeyHex, verifyMips, vkeyHex } from "../../mips/air/prove.ts";
 import { closeHashPool } from "../../hash/sponge.ts";
 import { readFile } from "./prove.ts";
+import { isGroth16ProofFile, verifyWrappedFile } from "../../wrap/verify-wrapped.ts";
+import { releaseSnarkjsCurves } from "../../wrap/groth16/snarkjs.ts";
 
 export function register(program: Command): void {
   program
@@ -18,30 +20,68 @@ export function register(program: Command): void {
     .option("--vkey <hex>", "programVKey (0x + 64 hex digits, from `zkmips vkey`)")
     .option("--elf <file>", "guest ELF (its vkey is computed)")
     .option("--json", "print a JSON result on stdout")
-    .action(async (proofPath: string, opts: { vkey?: string; elf?: string; json?: boolean }) => {
-      if (!opts.vkey === !opts.elf) throw new ZkmipsError("give exactly one of --vkey and --elf");
-      const file = readFile(proofPath, "proof");
-      try {
-        const against = opts.vkey
-          ? { vkey: parseVkeyHex(opts.vkey) }
-          : { program: programImage(loadElf(readFile(opts.elf!, "ELF"))) };
-        const r = await verifyMips(file, against);
-        const pv = Buffer.from(r.publicValues).toString("hex");
-        if (opts.json)
-          process.stdout.write(
-            JSON.stringify({
+    .option(
+      "--groth16-vkey <file>",
+      "proof.groth16.json only: snarkjs vkey.json (default: found by selector in .zkmips)",
+    )
+    .action(
+      async (
+        proofPath: string,
+        opts: { vkey?: string; elf?: string; json?: boolean; groth16Vkey?: string },
+      ) => {
+        const file = readFile(proofPath, "proof");
+        if (isGroth16ProofFile(file)) {
+          // proof.groth16.json (zkmips wrap): off-chain Groth16 check; --vkey/--elf optional.
+          if (opts.vkey && opts.elf) throw new ZkmipsError("give at most one of --vkey and --elf");
+          try {
+            const vkey = opts.vkey
+              ? parseVkeyHex(opts.vkey)
+              : opts.elf
+                ? (await mipsSetup(programImage(loadElf(readFile(opts.elf, "ELF"))))).pk.vkey
+                : undefined;
+            const f = await verifyWrappedFile(proofPath, { vkey, groth16Vkey: opts.groth16Vkey });
+            const out = {
               valid: true,
-              programVKey: vkeyHex(r.vkey),
-              exitCode: r.exitCode,
-              publicValues: pv,
-            }) + "\n",
-          );
-        else
-          process.stdout.write(
-            `valid proof\nprogramVKey  ${vkeyHex(r.vkey)}\nexit code    ${r.exitCode}\npublic values ${pv || "(none)"}\n`,
-          );
-      } finally {
-        await closeHashPool();
-      }
-    });
+              groth16: true,
+              shapeId: f.shapeId,
+              selector: f.selector,
+              programVKey: f.programVKey,
+              publicValues: f.publicValues.slice(2),
+            };
+            process.stdout.write(
+              opts.json
+                ? JSON.stringify(out) + "\n"
+                : `valid Groth16 proof (shape ${f.shapeId}, selector ${f.selector})\nprogramVKey  ${f.programVKey}\npublic values ${out.publicValues || "(none)"}\n`,
+            );
+          } finally {
+            await closeHashPool();
+            await releaseSnarkjsCurves();
+          }
+          return;
+        }
+        if (!opts.vkey === !opts.elf) throw new ZkmipsError("give exactly one of --vkey and --elf");
+        try {
+          const against = opts.vkey
+            ? { vkey: parseVkeyHex(opts.vkey) }
+            : { program: programImage(loadElf(readFile(opts.elf!, "ELF"))) };
+          const r = await verifyMips(file, against);
+          const pv = Buffer.from(r.publicValues).toString("hex");
+          if (opts.json)
+            process.stdout.write(
+              JSON.stringify({
+                valid: true,
+                programVKey: vkeyHex(r.vkey),
+                exitCode: r.exitCode,
+                publicValues: pv,
+              }) + "\n",
+            );
+          else
+            process.stdout.write(
+              `valid proof\nprogramVKey  ${vkeyHex(r.vkey)}\nexit code    ${r.exitCode}\npublic values ${pv || "(none)"}\n`,
+            );
+        } finally {
+          await closeHashPool();
+        }
+      },
+    );
 }
