@@ -10,6 +10,7 @@
  */
 import { decodeInto } from "./decode.ts";
 import { MipsFault } from "./fault.ts";
+import { BlockCache, runCompiled } from "./jit.ts";
 import { PAGE_SHIFT, hex } from "./layout.ts";
 import { Memory } from "./memory.ts";
 
@@ -37,6 +38,8 @@ export class Cpu {
   readonly textBytes: number;
   readonly code: Int32Array;
   private readonly scratch = new Int32Array(2);
+  /** Compiled blocks of fast mode (jit.ts). */
+  readonly blocks: BlockCache;
 
   constructor(
     readonly mem: Memory,
@@ -50,6 +53,18 @@ export class Cpu {
     this.textBytes = text.bytes;
     this.code = new Int32Array(text.bytes >>> 1);
     for (let a = 0; a < text.bytes; a += 4) this.redecode(text.base + a);
+    this.blocks = new BlockCache(text.bytes >>> 2);
+  }
+
+  /** A store hit the text: re-decode the word and drop compiled blocks. */
+  textWritten(addr: number): void {
+    this.redecode(addr);
+    this.blocks.clear();
+  }
+
+  /** Fast mode: compiled blocks plus the interpreter; returns true when halted. */
+  runFast(limit: number): boolean {
+    return runCompiled(this, limit);
   }
 
   /** Re-decodes the text word at `addr` (after a store into the text). */
@@ -65,6 +80,7 @@ export class Cpu {
     const lo = Math.max(addr, this.textBase);
     const hi = Math.min(addr + len, this.textBase + this.textBytes);
     for (let a = lo & ~3; a < hi; a += 4) this.redecode(a);
+    if (lo < hi) this.blocks.clear();
   }
 
   /** The instruction word at `pc` (0 when pc is not a readable, aligned address). */
@@ -85,8 +101,11 @@ export class Cpu {
     return new MipsFault(reason, pc >>> 0, this.wordAt(pc));
   }
 
-  /** Runs until the guest exits or `cycles` reaches `limit`; returns true when halted. */
-  run(limit: number): boolean {
+  /**
+   * Runs until the guest exits or `cycles` reaches `limit`; returns true when halted. With
+   * `blockExit`, also returns after the delay slot of a taken or not-taken branch (a block start).
+   */
+  run(limit: number, blockExit = false): boolean {
     const r = this.r;
     const mem = this.mem;
     const pages = mem.pages;
@@ -100,8 +119,10 @@ export class Cpu {
     let cycles = this.cycles;
     let lastBranch = this.lastBranch;
     let cur = pc;
+    const start = cycles;
     try {
       while (cycles < limit) {
+        if (blockExit && cycles === lastBranch + 1 && cycles !== start) break;
         cycles++;
         cur = pc;
         const off = (pc - tb) | 0;
@@ -544,7 +565,7 @@ export class Cpu {
               p[i] = v;
               if (rt !== 0) r[rt] = 1;
             }
-            if ((a - tb) >>> 0 < tlen) this.redecode(a);
+            if ((a - tb) >>> 0 < tlen) this.textWritten(a);
             break;
           }
           default:

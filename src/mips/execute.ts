@@ -107,7 +107,7 @@ export function execute(program: MipsProgram, options: ExecuteOptions = {}): Exe
     if (halted)
       trace = rec.finish(input.subarray(0, sys.inputPos), hints.subarray(0, sys.hintsPos), program.entry);
   } else {
-    halted = cpu.run(limit);
+    halted = cpu.runFast(limit);
   }
   if (!halted) {
     throw new CycleLimitError(limit, cpu.pc);

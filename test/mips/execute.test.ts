@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { CycleLimitError, execute, loadElf, type ExecutionTrace } from "../../src/mips/index.ts";
+import { createMachine } from "../../src/mips/execute.ts";
 import { asm, exit, program } from "./asm.ts";
 
 const guest = (p: string): Uint8Array => readFileSync(new URL(`../../guests/${p}`, import.meta.url));
@@ -102,6 +103,69 @@ describe("MIPS executor: fast and tracing modes", () => {
     expect(t.accessFlags[3] & 0x1010).to.equal(0x1010);
     expect(t.slots[4].value[3]).to.equal(5);
     checkTrace(t);
+  });
+
+  for (const [name, input] of [
+    ["selftest/selftest.clang.elf", new Uint8Array(0)],
+    ["bigloop/bigloop.elf", new Uint8Array([0x40, 0x42, 0x0f, 0])],
+    ["keccak/keccak.elf", new Uint8Array(3000).fill(7)],
+    ["go/hello/hello.elf", new TextEncoder().encode("abc")],
+  ] as const) {
+    it(`${name}: compiled blocks leave the same registers, memory and cycle count as the interpreter`, function () {
+      let bytes: Uint8Array;
+      try {
+        bytes = guest(name);
+      } catch {
+        this.skip();
+      }
+      const p = loadElf(bytes!);
+      const io = { input, hints: new Uint8Array(0), stdout: () => {}, stderr: () => {} };
+      const a = createMachine(p, io).cpu;
+      const b = createMachine(p, io).cpu;
+      // stop part-way too: the cycle limit must be exact in both paths
+      for (const limit of [12345, Number.MAX_SAFE_INTEGER]) {
+        a.runFast(limit);
+        b.run(limit);
+        expect(a.cycles).to.equal(b.cycles);
+        expect(a.pc).to.equal(b.pc);
+        expect([...a.r.subarray(0, 35)]).to.deep.equal([...b.r.subarray(0, 35)]);
+      }
+      expect(a.halted && b.halted).to.equal(true);
+      const words = (c: typeof a): number[] => {
+        const out: number[] = [];
+        c.mem.forEachNonzero((addr, w) => out.push(addr, w));
+        return out;
+      };
+      expect(words(a)).to.deep.equal(words(b));
+    });
+  }
+
+  it("a fault inside a compiled block names the same pc and stops at the same cycle as the interpreter", () => {
+    // loop: t0 counts down from 100; teq fires when t0 == 40 (the block is compiled by then)
+    const words = [
+      asm.addiu(8, 0, 100),
+      asm.addiu(10, 0, 40),
+      asm.addiu(8, 8, -1),
+      asm.teq(8, 10),
+      asm.bne(8, 0, -3),
+      asm.nop(),
+      ...exit(0),
+    ];
+    const p = program(words);
+    const io = { input: new Uint8Array(0), hints: new Uint8Array(0), stdout: () => {}, stderr: () => {} };
+    const results = [true, false].map((compiled) => {
+      const { cpu } = createMachine(p, io);
+      try {
+        if (compiled) cpu.runFast(1e6);
+        else cpu.run(1e6);
+      } catch (e) {
+        return { message: (e as Error).message, cycles: cpu.cycles, pc: cpu.pc, t0: cpu.r[8] };
+      }
+      throw new Error("expected a trap");
+    });
+    expect(results[0]).to.deep.equal(results[1]);
+    expect(results[0].t0).to.equal(40);
+    expect(results[0].message).to.match(/pc 0x0040000c .*trap \(teq/);
   });
 
   it("stops with CycleLimitError at --max-cycles, in both modes", () => {
