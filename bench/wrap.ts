@@ -131,8 +131,8 @@ async function main(): Promise<void> {
   };
   const setup21 = fit("setupS");
   const setupCpu21 = fit("setupCpuS");
-  const last = rows.filter((r) => r.proveS !== undefined).at(-1)!;
-  const provePerPoint = last.proveS! / 2 ** last.log2Domain!;
+  const last = rows.filter((r) => r.proveS !== undefined).at(-1);
+  const provePerPoint = last ? last.proveS! / 2 ** last.log2Domain! : NaN;
   const gas = process.argv.includes("--no-gas") ? undefined : await solidityGas();
   await releaseSnarkjsCurves();
   console.log(
