@@ -57,7 +57,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
   const t0 = performance.now();
   const say = o.progress ?? (() => {});
   // Refuse real mode before starting anything: no proof is ever faked.
-  const prover = o.mock ? mockProver() : groth16Prover();
+  const prover = o.mock ? mockProver() : await groth16Prover();
   ensureArtifacts(say);
   const nodes: LocalNode[] = [];
   let relayer: Relayer | undefined;

@@ -6,7 +6,6 @@
  *   it fails with the reason instead of producing anything that looks like a proof.
  */
 import { ZkmipsError } from "../errors.ts";
-import { PV_MAX } from "../mips/air/tables.ts";
 import { runStorageGuest } from "./guest.ts";
 import { PUBLIC_VALUES_LENGTH } from "./public-values.ts";
 
@@ -42,7 +41,9 @@ export function mockProver(): UpdateProver {
 }
 
 /** Why real proofs of the storage-proof guest cannot be made in this build (null if they can). */
-export function realProvingUnavailable(): string | null {
+export async function realProvingUnavailable(): Promise<string | null> {
+  // Loaded lazily: mock mode must not depend on the prover's modules.
+  const { PV_MAX } = await import("../mips/air/tables.ts");
   if (PUBLIC_VALUES_LENGTH > PV_MAX) {
     return (
       `the MIPS AIR commits at most ${PV_MAX} public-value bytes but the storage-proof guest writes ` +
@@ -53,8 +54,8 @@ export function realProvingUnavailable(): string | null {
 }
 
 /** The real prover, or a ZkmipsError saying why it is unavailable. */
-export function groth16Prover(): UpdateProver {
-  const why = realProvingUnavailable();
+export async function groth16Prover(): Promise<UpdateProver> {
+  const why = await realProvingUnavailable();
   throw new ZkmipsError(
     `real proving of state updates is not available: ${why}`,
     "rerun with --mock: it runs the guest and submits an empty proof to MipsMockVerifier, which proves nothing",

@@ -40,6 +40,9 @@ import {
 import { RelayerStore, type ProofRow } from "./store.ts";
 import { withRetry } from "./rpc.ts";
 
+/** How long to wait for a transaction to be mined before giving up (the next round resumes). */
+const TX_TIMEOUT_MS = 180_000;
+
 export type FaultPoint = "after-prove" | "after-submit-sent" | "after-submit-mined" | "after-message-sent";
 
 export type RelayerEvent = { event: string } & Record<string, unknown>;
@@ -313,7 +316,7 @@ export class Relayer {
       row.blockHash,
       sigs,
     )) as TransactionResponse;
-    await tx.wait();
+    await tx.wait(1, TX_TIMEOUT_MS);
     this.log({ event: "attested", blockNumber: row.blockNumber, blockHash: row.blockHash, tx: tx.hash });
   }
 
@@ -337,7 +340,7 @@ export class Relayer {
     this.log({ event: "submit_sent", blockNumber: row.blockNumber, tx: tx.hash });
     this.o.fault?.("after-submit-sent");
     this.store.setProofStatus(row.blockNumber, "submitted", { submitTx: tx.hash });
-    const receipt = await tx.wait();
+    const receipt = await tx.wait(1, TX_TIMEOUT_MS);
     if (receipt === null || receipt.status !== 1) {
       throw new ZkmipsError(`StateInbox.submit transaction ${tx.hash} failed`);
     }
@@ -440,9 +443,9 @@ export class Relayer {
       }
       throw e;
     }
-    this.store.setMessage({ nonce, hash, updateId, status: "sent", tx: tx.hash });
     this.o.fault?.("after-message-sent");
-    const receipt = await tx.wait();
+    this.store.setMessage({ nonce, hash, updateId, status: "sent", tx: tx.hash });
+    const receipt = await tx.wait(1, TX_TIMEOUT_MS);
     if (receipt === null || receipt.status !== 1)
       throw new ZkmipsError(`executeMessage transaction ${tx.hash} failed`);
     let status: "executed" | "failed" = "executed";

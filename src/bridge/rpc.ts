@@ -18,7 +18,9 @@ export async function probeRpc(url: string, what: string, timeoutMs = 5000): Pro
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name ?? String(e);
+    const c = (e as { cause?: { code?: string; message?: string } }).cause;
+    const cause =
+      (e as Error).name === "TimeoutError" ? "no answer" : (c?.code ?? c?.message ?? (e as Error).message);
     throw new ZkmipsError(
       `cannot reach ${what} at ${url} (${cause})`,
       `check ${what} and that the node is running`,

@@ -5,9 +5,10 @@
  * re-reads the inbox first); this store avoids re-proving and records what was done.
  */
 import { createRequire } from "node:module";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { DatabaseSync as DatabaseSyncType } from "node:sqlite";
+import { ZkmipsError } from "../errors.ts";
 
 /** Loads node:sqlite without its one-time ExperimentalWarning (only that warning is dropped). */
 function loadSqlite(): typeof import("node:sqlite") {
@@ -55,7 +56,13 @@ export interface MessageRow {
 export class RelayerStore {
   private db: DatabaseSyncType;
 
-  constructor(file: string) {
+  constructor(file: string, opts: { mustExist?: boolean } = {}) {
+    if (opts.mustExist && !existsSync(file)) {
+      throw new ZkmipsError(
+        `relayer database ${file} does not exist`,
+        "run `zkmips relay` first or pass --db",
+      );
+    }
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     const { DatabaseSync } = loadSqlite();
     this.db = new DatabaseSync(file);
