@@ -7,6 +7,7 @@
  * The MIPS machine's circuit is too large for CI: see e2e.full.test.ts and docs/wrap.md.
  * Run: npx hardhat test mocha test/wrap/e2e.test.ts
  */
+import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { decodeProof, prove, setup, verify } from "../../src/stark/index.ts";
@@ -15,12 +16,19 @@ import { releaseSnarkjsCurves } from "../../src/wrap/groth16/snarkjs.ts";
 import { verifyGroth16ProofFile } from "../../src/wrap/groth16/verify-file.ts";
 import { Builder } from "../../src/wrap/r1cs/builder.ts";
 import { emitWrapStatement, wordsLayout, wordsPublicValues } from "../../src/wrap/statement.ts";
+import { verifyWrappedFile } from "../../src/wrap/verify-wrapped.ts";
 import { type WrapShape, proveWrap, setupWrap } from "../../src/wrap/wrap.ts";
 import { TEST_OPTIONS, rangeLookup } from "../stark/airs.ts";
 import { checkOnChain, deployStack } from "./e2e-support.ts";
 import { tmpFile } from "./r1cs-helpers.ts";
 
 const { ethers } = await network.connect();
+
+async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
+  let msg = "";
+  await p.catch((e: Error) => (msg = e.message));
+  expect(msg).to.match(re);
+}
 
 describe("wrap end to end (toy AIR STARK → Groth16 → Solidity gateway)", function () {
   this.timeout(900_000);
@@ -80,6 +88,12 @@ describe("wrap end to end (toy AIR STARK → Groth16 → Solidity gateway)", fun
     const flipped = { ...back, publicValues: "0x" + Buffer.from(otherPv).toString("hex") };
     const bad = await verifyGroth16ProofFile(flipped, key.vkey);
     expect(bad.ok).to.equal(false);
+
+    // zkmips verify's Groth16 path: key found by selector in .zkmips, programVKey checked
+    expect((await verifyWrappedFile(path, { vkey })).shapeId).to.equal(file.shapeId);
+    await expectReject(verifyWrappedFile(path, { vkey: vkey + 1n }), /programVKey/);
+    const cli = execFileSync("npx", ["zkmips", "verify", path, "--json"], { encoding: "utf8" });
+    expect(JSON.parse(cli.trim().split("\n").pop()!)).to.include({ valid: true, groth16: true });
 
     const d = await deployStack(ethers, key.paths.verifier, key.meta.contractName, key.meta.selector);
     const gas = await checkOnChain(ethers, d, back);
