@@ -40,17 +40,21 @@ export function mockProver(): UpdateProver {
   };
 }
 
-/** Why real proofs of the storage-proof guest cannot be made in this build (null if they can). */
-export async function realProvingUnavailable(): Promise<string | null> {
+/**
+ * Why real proofs of the storage-proof guest cannot be made in this build. The MIPS prover and
+ * the Groth16 wrap exist (`zkmips prove`, `zkmips wrap`), but the AIR bounds the public values
+ * and the relayer does not drive that pipeline yet.
+ */
+export async function realProvingUnavailable(): Promise<string> {
   // Loaded lazily: mock mode must not depend on the prover's modules.
   const { PV_MAX } = await import("../mips/air/tables.ts");
   if (PUBLIC_VALUES_LENGTH > PV_MAX) {
     return (
       `the MIPS AIR commits at most ${PV_MAX} public-value bytes but the storage-proof guest writes ` +
-      `${PUBLIC_VALUES_LENGTH}, and no STARK-to-Groth16 wrap of MIPS proofs exists yet`
+      `${PUBLIC_VALUES_LENGTH}`
     );
   }
-  return "no STARK-to-Groth16 wrap of MIPS proofs exists yet";
+  return "the relayer does not drive the MIPS prover and Groth16 wrap yet";
 }
 
 /** The real prover, or a ZkmipsError saying why it is unavailable. */

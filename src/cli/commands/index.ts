@@ -7,8 +7,9 @@ import { register as run } from "./run.ts";
 import { register as demo } from "./demo.ts";
 import { register as wrap } from "./wrap.ts";
 import { register as relay } from "./relay.ts";
+import { register as deploy } from "./deploy.ts";
 
 /** Each command module exports `register(program)`; add one line here per command. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap, relay];
+export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap, relay, deploy];

@@ -1,0 +1,152 @@
+/**
+ * `zkmips deploy`: deploys the source stack (MessageOutbox) or the destination stack (verifier,
+ * committee oracle, StateInbox[, BridgedCounter]) to a network named in hardhat.config.ts
+ * (`--network`, its configured accounts sign) or to a JSON-RPC URL (`--rpc`, key from
+ * ZKMIPS_DEPLOYER_KEY; local dev chains 31337/31338 fall back to Hardhat's account 0), and
+ * records it in deployments/<chainId>.json.
+ */
+import type { Command } from "commander";
+import { Wallet, isAddress, type Signer } from "ethers";
+import { ZkmipsError } from "../../errors.ts";
+import { ensureArtifacts } from "../../bridge/artifacts.ts";
+import {
+  DEFAULT_DEPLOYMENTS_DIR,
+  contractAddress,
+  deployDestination,
+  deploySource,
+  readDeployment,
+  writeDeployment,
+} from "../../bridge/deploy.ts";
+import { devWallet } from "../../bridge/nodes.ts";
+import { connectRpc } from "../../bridge/rpc.ts";
+
+interface DeployOpts {
+  network?: string;
+  rpc?: string;
+  role: string;
+  sourceDeployment?: string;
+  mock?: boolean;
+  committee?: string;
+  threshold: string;
+  counterSender?: string;
+  programVkey?: string;
+  groth16Verifier?: string;
+  selector?: string;
+  deploymentsDir: string;
+}
+
+async function signerFor(o: DeployOpts): Promise<{ signer: Signer; close: () => Promise<void> }> {
+  if ((o.network === undefined) === (o.rpc === undefined)) {
+    throw new ZkmipsError("deploy needs exactly one of --network <name> or --rpc <url>");
+  }
+  if (o.rpc !== undefined) {
+    const provider = await connectRpc(o.rpc, "--rpc");
+    const chainId = (await provider.getNetwork()).chainId;
+    const key = process.env.ZKMIPS_DEPLOYER_KEY;
+    let signer: Signer;
+    if (key) signer = new Wallet(key, provider);
+    else if (chainId === 31337n || chainId === 31338n) signer = devWallet(0, provider);
+    else
+      throw new ZkmipsError(
+        "no deployer key",
+        "set ZKMIPS_DEPLOYER_KEY or use --network with configured accounts",
+      );
+    return { signer, close: async () => provider.destroy() };
+  }
+  const { network } = await import("hardhat");
+  let conn;
+  try {
+    conn = await network.create(o.network);
+  } catch (e) {
+    throw new ZkmipsError(
+      `cannot connect to Hardhat network ${o.network}: ${(e as Error).message.split("\n")[0]}`,
+      "check networks in hardhat.config.ts",
+    );
+  }
+  const signers = await conn.ethers.getSigners();
+  if (signers.length === 0) throw new ZkmipsError(`Hardhat network ${o.network} has no accounts configured`);
+  return { signer: signers[0], close: () => conn.close() };
+}
+
+export function register(program: Command): void {
+  program
+    .command("deploy")
+    .description("deploy the bridge's source or destination stack and record deployments/<chainId>.json")
+    .option("--network <name>", "network from hardhat.config.ts")
+    .option("--rpc <url>", "JSON-RPC URL instead of a configured network")
+    .option("--role <role>", "source | destination", "destination")
+    .option("--source-deployment <file>", "destination: the source chain's deployment file")
+    .option("--mock", "destination: MipsMockVerifier instead of the Groth16 gateway (proves nothing)")
+    .option(
+      "--committee <addresses>",
+      "destination: comma-separated committee members of the block-hash oracle",
+    )
+    .option("--threshold <n>", "destination: signatures the committee oracle needs", "1")
+    .option("--counter-sender <address>", "destination: also deploy BridgedCounter for this source sender")
+    .option("--program-vkey <hex>", "destination: programVKey of the storage-proof guest (default: computed)")
+    .option("--groth16-verifier <address>", "destination: deployed generated Groth16 verifier (non-mock)")
+    .option("--selector <hex4>", "destination: its 4-byte verifier selector (non-mock)")
+    .option("--deployments-dir <dir>", "where to write <chainId>.json", DEFAULT_DEPLOYMENTS_DIR)
+    .action(async (o: DeployOpts) => {
+      if (o.role !== "source" && o.role !== "destination") {
+        throw new ZkmipsError(`--role must be source or destination, got ${o.role}`);
+      }
+      ensureArtifacts((l) => process.stderr.write(l + "\n"));
+      if (o.role === "destination") {
+        if (!o.sourceDeployment)
+          throw new ZkmipsError("a destination deployment needs --source-deployment <file>");
+        if (!o.mock && (!o.groth16Verifier || !o.selector)) {
+          throw new ZkmipsError(
+            "a non-mock destination needs --groth16-verifier and --selector",
+            "real proving of the storage-proof guest is not available yet; use --mock for a test deployment",
+          );
+        }
+      }
+      const { signer, close } = await signerFor(o);
+      try {
+        if (o.role === "source") {
+          const s = await deploySource(signer);
+          const file = writeDeployment(s.file, o.deploymentsDir);
+          process.stdout.write(
+            `MessageOutbox ${s.outbox.address} (chain ${s.file.chainId}); wrote ${file}\n`,
+          );
+          return;
+        }
+        const src = readDeployment(o.sourceDeployment!);
+        if (src.role !== "source") throw new ZkmipsError(`${o.sourceDeployment} is not a source deployment`);
+        const committee = (o.committee ?? "").split(",").filter((a) => a.trim() !== "");
+        if (committee.length === 0 || !committee.every((a) => isAddress(a.trim()))) {
+          throw new ZkmipsError("--committee must list at least one address (comma-separated)");
+        }
+        const threshold = Number(o.threshold);
+        if (!Number.isInteger(threshold) || threshold < 1 || threshold > committee.length) {
+          throw new ZkmipsError(`--threshold must be between 1 and ${committee.length}`);
+        }
+        let programVKey = o.programVkey;
+        if (programVKey === undefined) {
+          const { vkeyOfElf } = await import("../../mips/air/pipeline.ts");
+          const { vkeyHex } = await import("../../mips/air/prove.ts");
+          const { storageProofElf } = await import("../../bridge/guest.ts");
+          const { closeHashPool } = await import("../../hash/sponge.ts");
+          programVKey = vkeyHex(await vkeyOfElf(storageProofElf()));
+          await closeHashPool();
+        }
+        const d = await deployDestination(signer, {
+          sourceChainId: BigInt(src.chainId),
+          sourceOutbox: contractAddress(src, "MessageOutbox"),
+          initialBlockNumber: BigInt(src.contracts.MessageOutbox.blockNumber),
+          programVKey,
+          mock: o.mock === true,
+          committee: committee.map((a) => a.trim()),
+          threshold,
+          groth16: o.mock ? undefined : { verifier: o.groth16Verifier!, selector: o.selector! },
+          counterSourceSender: o.counterSender,
+        });
+        const file = writeDeployment(d.file, o.deploymentsDir);
+        for (const c of d.all) process.stdout.write(`${c.name.padEnd(26)} ${c.address}\n`);
+        process.stdout.write(`chain ${d.file.chainId}; wrote ${file}\n`);
+      } finally {
+        await close();
+      }
+    });
+}
