@@ -99,7 +99,7 @@ export function proofCacheKey(
   elf: Uint8Array,
   input: Uint8Array,
   mode: string,
-  hints = new Uint8Array(0),
+  hints: Uint8Array = new Uint8Array(0),
 ): string {
   const h = createHash("sha256");
   for (const part of [
