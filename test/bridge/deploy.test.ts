@@ -80,6 +80,19 @@ describe("zkmips deploy", function () {
     ]);
     const count = new Contract(counter, ["function count() view returns (uint256)"], c.dst.provider);
     expect(await count.count()).to.equal(41n);
+    const st = await run("npx", [
+      "zkmips",
+      "status",
+      "--deployment",
+      path.join(dir, "31338.json"),
+      "--rpc",
+      c.dst.url,
+    ]);
+    expect(st.stdout).to.match(/messages relayed\s+1\n/);
+    expect(st.stdout).to.match(/updates\s+1\n/);
+    expect(st.stdout).to.match(/WARNING\s+mock verifier/);
+    const ss = await run("npx", ["zkmips", "status", "--deployment", srcFile, "--rpc", c.src.url]);
+    expect(ss.stdout).to.match(/messages\s+1\n/);
   });
 
   it("refuses a non-mock destination without a Groth16 verifier, in one line", async () => {

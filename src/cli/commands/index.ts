@@ -8,8 +8,9 @@ import { register as demo } from "./demo.ts";
 import { register as wrap } from "./wrap.ts";
 import { register as relay } from "./relay.ts";
 import { register as deploy } from "./deploy.ts";
+import { register as status } from "./status.ts";
 
 /** Each command module exports `register(program)`; add one line here per command. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap, relay, deploy];
+export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap, relay, deploy, status];
