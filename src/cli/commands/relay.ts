@@ -88,10 +88,10 @@ export function register(program: Command): void {
       const confirmations = nonNegInt(opts.confirmations, "--confirmations");
       const interval = nonNegInt(opts.interval, "--interval");
       const prover = opts.mock ? mockProver() : await groth16Prover();
-      const dep = readDeployment(opts.deployment);
-      const { inbox, outbox } = inboxOf(dep);
       const source = await connectRpc(opts.sourceRpc, "--source-rpc");
       const dest = await connectRpc(opts.destRpc, "--dest-rpc");
+      const dep = readDeployment(opts.deployment);
+      const { inbox, outbox } = inboxOf(dep);
       const destChain = (await dest.getNetwork()).chainId;
       if (destChain.toString() !== dep.chainId) {
         throw new ZkmipsError(
