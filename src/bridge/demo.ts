@@ -6,7 +6,6 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { AbiCoder, Contract, type TransactionResponse } from "ethers";
-import { closeHashPool } from "../hash/sponge.ts";
 import { vkeyOfElf } from "../mips/air/pipeline.ts";
 import { vkeyHex } from "../mips/air/prove.ts";
 import { ensureArtifacts, REPO_ROOT } from "./artifacts.ts";
@@ -158,7 +157,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
       node.provider.destroy();
       node.stop();
     }
-    await closeHashPool();
   }
 }
 

@@ -77,6 +77,19 @@ describe("relayer (two local chains, mock mode)", function () {
     await expectExactlyOnce(s, [1, 10, 20]);
   });
 
+  it("splits a backlog larger than one update's message limit over several rounds", async () => {
+    const s = await deployStack(c);
+    await s.send(1, 2, 3, 4, 5); // one block each
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await relayOnce(s, { maxMessages: 2 });
+      sizes.push(r.report.submitted?.messages ?? 0);
+    }
+    expect(sizes).to.deep.equal([2, 2, 1, 0]);
+    expect(await s.inbox.updateCount()).to.equal(3n);
+    await expectExactlyOnce(s, [1, 2, 3, 4, 5]);
+  });
+
   const crashes: [FaultPoint, number, string][] = [
     ["after-prove", 1, "after proving, before submitting"],
     ["after-submit-sent", 1, "after the submit transaction was sent, before it was recorded"],

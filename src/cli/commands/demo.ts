@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { ZkmipsError } from "../../errors.ts";
 import { formatDemoReport, runDemo } from "../../bridge/demo.ts";
 import { jsonLogger } from "../../bridge/relayer.ts";
+import { closeHashPool } from "../../hash/sponge.ts";
 
 export function register(program: Command): void {
   program
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         messages: n,
         progress: (line) => process.stderr.write(line + "\n"),
         log: opts.log ? jsonLogger() : undefined,
-      });
+      }).finally(() => closeHashPool());
       process.stdout.write(formatDemoReport(report));
     });
 }
