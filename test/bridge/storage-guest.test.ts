@@ -217,3 +217,56 @@ describe("storage-proof guest", function () {
     });
   });
 });
+
+describe("storage-proof guest on a hand-built trie", () => {
+  it("follows an extension node and a leaf embedded in its parent (< 32 bytes)", async () => {
+    const { syntheticState, syntheticHeader } = await import("./synthetic-trie.ts");
+    const { verifyMptProof } = await import("../contracts/mpt.ts");
+    const { chainAccumulator, messageHash } = await import("../../src/bridge/public-values.ts");
+    const { keccak256, zeroPadValue, decodeRlp } = await import("ethers");
+    const outbox = "0x00000000000000000000000000000000000b0c05";
+    const m = {
+      nonce: 0n,
+      sourceChainId: 5n,
+      destChainId: 6n,
+      sender: "0x0000000000000000000000000000000000000001",
+      target: "0x0000000000000000000000000000000000000002",
+      payload: "0xbeef",
+    };
+    const acc = chainAccumulator(ZERO_HASH, messageHash(m));
+    const st = syntheticState(outbox, acc, 1n);
+    expect(st.embeddedLeafLength).to.be.lessThan(32);
+    // The independent TypeScript walker agrees the tries hold these values.
+    const account = verifyMptProof(st.stateRoot, outbox, st.accountProof)!;
+    const storageRoot = (decodeRlp(account) as string[])[2];
+    expect(decodeRlp(verifyMptProof(storageRoot, zeroPadValue("0x01", 32), st.slotProofs[1])!)).to.equal(
+      "0x01",
+    );
+    const header = syntheticHeader(st.stateRoot, 9n);
+    const w: StorageProofWitness = {
+      sourceChainId: 5n,
+      destChainId: 6n,
+      outbox,
+      prev: { blockNumber: 1n, accumulator: ZERO_HASH, count: 0n },
+      blockNumber: 9n,
+      blockHash: keccak256(header),
+      header,
+      accountProof: st.accountProof,
+      slotProofs: st.slotProofs,
+      slotValues: [acc, 1n],
+      messages: [m],
+    };
+    const r = run(encodeGuestInput(w));
+    expect(r.exitCode, r.stderr).to.equal(0);
+    expect(hexlify(r.publicValues)).to.equal(hexlify(encodeStatePublicValues(expectedUpdate(w))));
+    // Changing the embedded leaf (its path) breaks its parent's hash.
+    const { hp, nibblesOf } = await import("./synthetic-trie.ts");
+    const leafPath = hp(nibblesOf(keccak256(zeroPadValue("0x01", 32))).slice(10), true).slice(2);
+    const bad = [...st.slotProofs[1]];
+    expect(bad[2]).to.include(leafPath);
+    bad[2] = bad[2].replace(leafPath, leafPath.slice(0, -1) + (leafPath.endsWith("0") ? "1" : "0"));
+    const r2 = run(encodeGuestInput({ ...w, slotProofs: [st.slotProofs[0], bad] }));
+    expect(r2.exitCode).to.equal(1);
+    expect(r2.stderr).to.match(/MPT: a proof node does not hash/);
+  });
+});
