@@ -90,6 +90,32 @@ describe("relayer (two local chains, mock mode)", function () {
     await expectExactlyOnce(s, [1, 2, 3, 4, 5]);
   });
 
+  it("runs continuously: relays messages sent while it watches, skips messages for other chains", async () => {
+    const s = await deployStack(c);
+    const events: RelayerEvent[] = [];
+    const r = await Relayer.open(s.relayerOptions({ log: (e) => events.push(e) }));
+    const ac = new AbortController();
+    const loop = r.run({ intervalMs: 100, signal: ac.signal });
+    try {
+      await s.send(2);
+      // A message for another destination chain is chained and proven, but not executed here.
+      await (await s.outbox.sendMessage(999n, s.outboxAddr, "0x")).wait();
+      await s.send(3);
+      const deadline = Date.now() + 60_000;
+      while ((await s.counter.count()) !== 5n && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 200));
+    } finally {
+      ac.abort();
+      await loop;
+      r.close();
+    }
+    expect(await s.counter.count()).to.equal(5n);
+    expect(await s.inbox.messageCount()).to.equal(3n);
+    const again = await relayOnce(s);
+    expect(again.status.messages).to.deep.include({ executed: 2, foreign: 1, failed: 0, sent: 0 });
+    expect(events.filter((e) => e.event === "step").length).to.be.greaterThan(1);
+  });
+
   const crashes: [FaultPoint, number, string][] = [
     ["after-prove", 1, "after proving, before submitting"],
     ["after-submit-sent", 1, "after the submit transaction was sent, before it was recorded"],
