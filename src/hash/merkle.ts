@@ -129,13 +129,15 @@ async function compressPairs(
   count: number,
   nodeHasher: NodeHasher,
 ): Promise<Uint32Array> {
+  // Siblings of one level are adjacent: the previous layer is already the input (no copy).
+  if (!right) return nodeHasher(2, left.subarray(0, count * 2 * LIMBS), count);
   const inputs = new Uint32Array(count * 2 * LIMBS);
   for (let j = 0; j < count; j++) {
-    if (right) {
-      inputs.set(left.subarray(j * LIMBS, (j + 1) * LIMBS), 2 * j * LIMBS);
-      inputs.set(right.subarray(j * LIMBS, (j + 1) * LIMBS), (2 * j + 1) * LIMBS);
-    } else {
-      inputs.set(left.subarray(2 * j * LIMBS, (2 * j + 2) * LIMBS), 2 * j * LIMBS);
+    const o = 2 * j * LIMBS;
+    const a = j * LIMBS;
+    for (let l = 0; l < LIMBS; l++) {
+      inputs[o + l] = left[a + l];
+      inputs[o + LIMBS + l] = right[a + l];
     }
   }
   return nodeHasher(2, inputs, count);
@@ -164,11 +166,16 @@ export async function merkleCommit(
   const maxHeight = Math.max(...groups.keys());
   const logH = log2(maxHeight);
   const hashed = new Map<number, Uint32Array>();
+  // Every height's rows are submitted before any is awaited, so a parallel hasher keeps all
+  // workers busy across groups instead of draining the pool after each one.
+  const pending: Promise<void>[] = [];
   for (const [h, idx] of groups) {
     log2(h);
     const { data, width } = concatRowsMatrix(matrices, idx, h);
-    hashed.set(h, width <= VALUES_PER_ELEMENT ? packRows(data, width, h) : await rowHasher(data, width, h));
+    if (width <= VALUES_PER_ELEMENT) hashed.set(h, packRows(data, width, h));
+    else pending.push(Promise.resolve(rowHasher(data, width, h)).then((d) => void hashed.set(h, d)));
   }
+  await Promise.all(pending);
   const layers: Uint32Array[] = [hashed.get(maxHeight)!];
   for (let k = 1; k <= logH; k++) {
     const count = maxHeight >>> k;

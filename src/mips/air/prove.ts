@@ -14,6 +14,7 @@ import { type ProofOptions, DEFAULT_OPTIONS, securityBits } from "../../stark/op
 import { type ProvingKey, prove, setup } from "../../stark/prover.ts";
 import { verify } from "../../stark/verifier.ts";
 import { hashRowsParallel } from "../../hash/sponge.ts";
+import { poseidonBatchParallel } from "../../hash/poseidon.ts";
 import { type MipsMachine, buildMachine } from "./machine.ts";
 import { type ExecutionSummary, generateWitness } from "./witness.ts";
 import { type ProgramImage, PV_MAX, publicInputs } from "./tables.ts";
@@ -49,7 +50,7 @@ export async function mipsSetup(
   options: ProofOptions = DEFAULT_OPTIONS,
 ): Promise<MipsProver> {
   const machine = buildMachine(program);
-  const pk = await setup(machine.air, options, hashRowsParallel);
+  const pk = await setup(machine.air, options, hashRowsParallel, poseidonBatchParallel);
   return { machine, pk };
 }
 
@@ -83,9 +84,10 @@ export async function proveMips(
   config.onPhase?.("witness", phasesMs.witness);
   const { bytes } = await prove(pk, wit.traces, wit.publicInputs, {
     selfCheck: config.selfCheck ?? false,
-    rowHasher: hashRowsParallel,
+    parallel: true,
     onPhase: (name, ms) => {
-      phasesMs[name] = ms;
+      // A phase may be reported several times (fri, commit-fri once per round): sum them.
+      phasesMs[name] = (phasesMs[name] ?? 0) + ms;
       config.onPhase?.(name, ms);
     },
   });
