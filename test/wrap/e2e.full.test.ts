@@ -7,8 +7,7 @@
  * security, NOT sound) because at DEFAULT_OPTIONS the smallest MIPS shape's circuit has 8.2M
  * constraints, over the 2^22 cap; with 2 queries it is 4.18M, just under 2^22. The second test
  * shows that `zkmips wrap` refuses the DEFAULT_OPTIONS proof with the size in the message.
- * The Groth16 case takes over an hour on this machine, so it also needs ZKMIPS_WRAP_MIPS=1:
- * Run: ZKMIPS_FULL=1 ZKMIPS_WRAP_MIPS=1 npx hardhat test mocha test/wrap/e2e.full.test.ts
+ * Run: ZKMIPS_FULL=1 npx hardhat test mocha test/wrap/e2e.full.test.ts (~15 min, 12.7 GB peak RSS)
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -44,9 +43,8 @@ describeFull("wrap end to end with the MIPS machine (fibonacci guest)", function
     await releaseSnarkjsCurves();
   });
 
-  // Over an hour here (2^22 dev setup + snarkjs prove, ~8 GB RSS): too long for CI's full pass.
-  const itHeavy = process.env.ZKMIPS_WRAP_MIPS === "1" ? it : it.skip;
-  itHeavy("MIPS STARK (2-query options) → Groth16 → gateway verifyProof; bad inputs revert", async () => {
+  // ~15 min here (2^22 dev setup 10-11 min, snarkjs prove ~4 min), peak RSS 12.7 GB.
+  it("MIPS STARK (2-query options) → Groth16 → gateway verifyProof; bad inputs revert", async () => {
     const elf = fs.readFileSync(ELF);
     const vkey = await vkeyOfElf(elf, WRAP_SMALL_OPTIONS);
     const p = await proveElf(elf, { input: Uint8Array.from([3, 0, 0, 0]), options: WRAP_SMALL_OPTIONS });
