@@ -5,12 +5,13 @@
  *
  * Cache: `.zkmips/wrap/<shapeKey>/` holds `circuit.r1cs` and `shape.json` ({shapeId, rows,
  * r1csSha256, buildSeconds}). shapeKey = 16 hex of sha256 over the circuit's parameters (AIR
- * name/version/tables, options, heights, layout, WRAP_CIRCUIT_VERSION); the Groth16 key is
+ * name/version/tables, options, heights, layout) and the sources that emit it; the Groth16 key is
  * then found by the `.r1cs` content hash, so a proof needs no circuit rebuild once set up.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ZkmipsError } from "../errors.ts";
 import type { AirDefinition } from "../stark/air.ts";
 import type { ProofOptions } from "../stark/options.ts";
@@ -44,9 +45,43 @@ export function shapeId(s: WrapShape): string {
   return `${s.layout.name}:${s.air.name}-v${s.air.version}:h${s.logHeights.join(".")}:${opts}`;
 }
 
+/** Source directories whose code determines the emitted circuit (relative to src/). */
+const CIRCUIT_SOURCES = [
+  "wrap/circuit",
+  "wrap/r1cs",
+  "wrap/statement.ts",
+  "stark",
+  "hash",
+  "field",
+  "mips/air",
+];
+let sourcesDigest: string | undefined;
+
+/**
+ * sha256 over the sources that emit the circuit (AIR constraints, verifier circuit, gadgets),
+ * so a code change can never reuse a stale cached `.r1cs` (and key).
+ */
+export function circuitSourcesDigest(): string {
+  if (sourcesDigest) return sourcesDigest;
+  const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const h = createHash("sha256");
+  const walk = (p: string): void => {
+    if (!fs.existsSync(p)) return;
+    if (fs.statSync(p).isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
+    } else if (p.endsWith(".ts") || p.endsWith(".wasm")) {
+      h.update(path.relative(src, p)).update("\0").update(fs.readFileSync(p)).update("\0");
+    }
+  };
+  CIRCUIT_SOURCES.forEach((d) => walk(path.join(src, d)));
+  sourcesDigest = h.digest("hex");
+  return sourcesDigest;
+}
+
 export function shapeKey(s: WrapShape): string {
   const params = {
     v: WRAP_CIRCUIT_VERSION,
+    sources: circuitSourcesDigest(),
     id: shapeId(s),
     pvMax: s.layout.pvMax,
     nPub: s.air.numPublicInputs,
@@ -77,7 +112,6 @@ export function buildWrapCircuit(
     const m = JSON.parse(fs.readFileSync(metaPath, "utf8")) as Omit<ShapeCircuit, "r1cs" | "reused">;
     if (m.shapeId === id) return { ...m, r1cs, reused: true };
   }
-  fs.mkdirSync(dir, { recursive: true });
   opts.log?.(`emitting the wrap circuit for ${id}`);
   const t0 = performance.now();
   const b = new Builder({ mode: "compile" });
@@ -88,6 +122,7 @@ export function buildWrapCircuit(
       `the wrap circuit of shape ${id} has ${b.nConstraints} constraints, more than the limit ${max} (2^${Math.log2(max)})`,
       "Groth16 setup/prove at that size does not fit this machine; see docs/wrap.md (what does not fit yet)",
     );
+  fs.mkdirSync(dir, { recursive: true });
   writeR1cs(b, `${r1cs}.tmp`);
   fs.renameSync(`${r1cs}.tmp`, r1cs);
   const meta = {
