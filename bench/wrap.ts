@@ -7,6 +7,8 @@
  * verifier on Hardhat's EDR: gas does not depend on the circuit size, only on nPublic = 2).
  * It extrapolates setup (wall and CPU seconds) and prove time to a 2^21 domain from the two
  * largest sizes. Last line: one JSON object.
+ * `--e2e [--mips-sizes]`: instead, the end-to-end wrap figures of bench/wrap-e2e.ts (a real
+ * STARK through the statement circuit, dev setup, prove, verify, gateway gas; MIPS circuit sizes).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +16,7 @@ import { devSetup } from "../src/wrap/groth16/dev-setup.ts";
 import { proveGroth16, verifyGroth16, verifyGroth16Noble } from "../src/wrap/groth16/prove.ts";
 import { loadSnarkjs, releaseSnarkjsCurves } from "../src/wrap/groth16/snarkjs.ts";
 import { writeChain } from "../test/wrap/groth16-support.ts";
+import { benchWrapE2e } from "./wrap-e2e.ts";
 
 const OUT = ".zkmips/bench-wrap";
 
@@ -53,7 +56,15 @@ async function solidityGas(): Promise<{ gasUsed: number; execution: number } | u
   }
 }
 
+async function mainE2e(): Promise<void> {
+  const r = await benchWrapE2e({ mipsSizes: process.argv.includes("--mips-sizes") });
+  await releaseSnarkjsCurves();
+  console.log(JSON.stringify({ bench: "wrap-e2e", loadAverage1m: +os.loadavg()[0]!.toFixed(1), ...r }));
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--e2e")) return mainE2e();
   const sizes = (arg("--sizes") ?? "12,14,16").split(",").map(Number);
   const threads = Number(arg("--threads") ?? os.availableParallelism());
   // Sizes above this only run the setup (snarkjs proving is the slow part at 2^20+).
