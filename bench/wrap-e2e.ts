@@ -67,7 +67,7 @@ export async function benchWrapE2e(opts: { mipsSizes: boolean }): Promise<Record
   let gas: { gasUsed: number; execution: number } | null = null;
   try {
     const { network } = await import("hardhat");
-    const { ethers } = await network.connect();
+    const { ethers } = await network.create();
     const d = await deployStack(ethers, key.paths.verifier, key.meta.contractName, key.meta.selector);
     gas = await checkOnChain(ethers, d, r.file);
   } catch (e) {

@@ -28,7 +28,7 @@ function arg(name: string): string | undefined {
 async function solidityGas(): Promise<{ gasUsed: number; execution: number } | undefined> {
   try {
     const { network } = await import("hardhat");
-    const { ethers } = await network.connect();
+    const { ethers } = await network.create();
     const sample = JSON.parse(fs.readFileSync("circuits/test-groth16/fixture/sample-proof.json", "utf8")) as {
       proofBytes: string;
       publicSignals: string[];

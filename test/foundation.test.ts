@@ -8,7 +8,7 @@ describe("project foundation", () => {
   });
 
   it("connects to the simulated EDR network", async () => {
-    const { ethers } = await network.connect();
+    const { ethers } = await network.create();
     const [signer] = await ethers.getSigners();
     expect(await ethers.provider.getBalance(signer.address)).to.be.greaterThan(0n);
   });

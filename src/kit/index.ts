@@ -5,7 +5,7 @@
  * re-prove. The key is sha256 over (kit prover version, mode, ELF, input, hints).
  *
  * @example
- *   const { ethers } = await network.connect();
+ *   const { ethers } = await network.create();
  *   const { address } = await deployMockVerifier(ethers);
  *   const app = await ethers.deployContract("ProvenFibonacci", [address, vkey]);
  *   const p = await proveForTest(elf, input, { mock: true });
@@ -21,7 +21,7 @@ import { execute, loadElf } from "../mips/index.ts";
 /** Bump when anything that changes proofs changes (it is part of every cache key). */
 export const KIT_PROVER_VERSION = "zkmips-kit-1";
 
-/** What the kit needs from Hardhat's `ethers` (network.connect()).ethers. */
+/** What the kit needs from Hardhat's `ethers` (network.create()).ethers. */
 export interface KitEthers {
   deployContract(name: string, args?: unknown[]): Promise<BaseContract>;
 }

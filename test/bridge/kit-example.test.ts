@@ -16,7 +16,7 @@ import {
   proveForTest,
 } from "../../src/kit/index.ts";
 
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 const ELF = new Uint8Array(readFileSync("guests/fibonacci/fibonacci.elf"));
 const VKEY = "0x" + "00".repeat(31) + "2a";
 

@@ -18,7 +18,7 @@ import {
 import { STORAGE_PROOF_ELF, storageProofElf } from "../../src/bridge/guest.ts";
 import { ZERO_HASH, encodeStatePublicValues } from "../../src/bridge/public-values.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 const provider = ethers.provider as unknown as Provider & RpcSender;
 const { chainId } = await ethers.provider.getNetwork();
 const program = loadElf(storageProofElf());

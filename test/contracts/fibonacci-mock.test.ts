@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import { execute, loadElf } from "../../src/mips/index.ts";
 import { randomVKey } from "./support.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 function fibMod64(n: number): bigint {
   let [a, b] = [0n, 1n];

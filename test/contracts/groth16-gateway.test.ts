@@ -18,7 +18,7 @@ interface Sample {
 const sample = JSON.parse(
   fs.readFileSync("circuits/test-groth16/fixture/sample-proof.json", "utf8"),
 ) as Sample;
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 
 /** Intrinsic calldata gas (EIP-2028): 4 per zero byte, 16 per non-zero byte. */
 function calldataGas(data: string): bigint {

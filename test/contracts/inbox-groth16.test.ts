@@ -26,7 +26,7 @@ const FIXTURE = "circuits/test-groth16/fixture";
 const { selector } = JSON.parse(fs.readFileSync(`${FIXTURE}/sample-proof.json`, "utf8")) as {
   selector: string;
 };
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 const { chainId: DEST } = await ethers.provider.getNetwork();
 const SOURCE = 4242n;
 

@@ -16,7 +16,7 @@ import {
 } from "../../src/bridge/public-values.ts";
 import { gasOf, proofBytes, publicValuesDigest, randomHex, randomVKey, revertData } from "./support.ts";
 
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 const { chainId: DEST } = await ethers.provider.getNetwork();
 const SOURCE = 1001n;
 const OUTBOX = getAddress("0x00000000000000000000000000000000000b0b0b");

@@ -4,7 +4,7 @@ import { Signature, type Signer } from "ethers";
 import { COMMITTEE_ATTESTATION_TYPES, committeeDomain } from "../../src/bridge/public-values.ts";
 import { randomHex } from "./support.ts";
 
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 const { chainId: HERE } = await ethers.provider.getNetwork();
 const SOURCE = 5n;
 const HISTORY = "0x0000F90827F1C53a10cb7A02335B175320002935";

@@ -15,7 +15,7 @@ import {
 } from "../../src/bridge/public-values.ts";
 import { randomHex } from "./support.ts";
 
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
 const DEST = 777n;
 

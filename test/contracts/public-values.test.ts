@@ -17,7 +17,7 @@ import {
 import { ZkmipsError } from "../../src/errors.ts";
 import { randomHex } from "./support.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 const harness = await ethers.deployContract("BridgeCodecHarness");
 
 const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n });

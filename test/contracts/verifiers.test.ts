@@ -12,7 +12,7 @@ import {
   revertData,
 } from "./support.ts";
 
-const { ethers, networkHelpers } = await network.connect();
+const { ethers, networkHelpers } = await network.create();
 
 const SELECTOR = "0x1a2b3c4d";
 

@@ -24,7 +24,7 @@ import { describeFull } from "../support/full.ts";
 import { checkOnChain, deployStack } from "./e2e-support.ts";
 import { tmpFile } from "./r1cs-helpers.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 /** Insecure STARK options that bring the MIPS verifier circuit under 2^22 constraints. */
 const WRAP_SMALL_OPTIONS: ProofOptions = {

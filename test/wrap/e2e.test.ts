@@ -22,7 +22,7 @@ import { TEST_OPTIONS, rangeLookup } from "../stark/airs.ts";
 import { checkOnChain, deployStack } from "./e2e-support.ts";
 import { tmpFile } from "./r1cs-helpers.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {
   let msg = "";

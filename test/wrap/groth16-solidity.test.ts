@@ -18,7 +18,7 @@ import { R } from "../../src/wrap/groth16/fr.ts";
 import { FIXTURE_CONTRACT, FIXTURE_DIR } from "./groth16-fixture.ts";
 import { witness } from "./groth16-support.ts";
 
-const { ethers } = await network.connect();
+const { ethers } = await network.create();
 
 interface Sample {
   selector: string;
