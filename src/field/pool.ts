@@ -4,8 +4,7 @@
  * on first use (ZKMIPS_FIELD_THREADS overrides the count), are unref'd, and produce exactly the
  * results of the single-thread functions in wasm.ts / prover.ts (tested).
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { WorkerPool } from "../util/worker-pool.ts";
 import { wasmReduceRows } from "./wasm.ts";
 
 export type FieldTask =
@@ -29,52 +28,7 @@ export type FieldTask =
       readonly accumulate: boolean;
     };
 
-interface PoolWorker {
-  readonly worker: Worker;
-  pending: Map<number, { resolve: () => void; reject: (e: Error) => void }>;
-}
-
-let pool: PoolWorker[] | undefined;
-let nextId = 0;
-
-function threads(): number {
-  const env = Number(process.env.ZKMIPS_FIELD_THREADS);
-  return Number.isInteger(env) && env > 0 ? env : Math.max(1, availableParallelism());
-}
-
-function getPool(): PoolWorker[] {
-  if (pool) return pool;
-  const url = new URL("./worker.ts", import.meta.url);
-  pool = Array.from({ length: threads() }, () => {
-    const worker = new Worker(url, { execArgv: ["--import", "tsx"] });
-    const pw: PoolWorker = { worker, pending: new Map() };
-    worker.on("message", (m: { id: number; error?: string }) => {
-      const p = pw.pending.get(m.id);
-      pw.pending.delete(m.id);
-      if (pw.pending.size === 0) worker.unref();
-      if (!p) return;
-      if (m.error) p.reject(new Error(`field worker: ${m.error}`));
-      else p.resolve();
-    });
-    worker.on("error", (e) => {
-      for (const p of pw.pending.values()) p.reject(e);
-      pw.pending.clear();
-      pool = undefined;
-    });
-    worker.unref();
-    return pw;
-  });
-  return pool;
-}
-
-function submit(w: PoolWorker, task: FieldTask): Promise<void> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    w.pending.set(id, { resolve, reject });
-    w.worker.ref();
-    w.worker.postMessage({ id, task });
-  });
-}
+const pool = new WorkerPool<FieldTask>(new URL("./worker.ts", import.meta.url), "field worker");
 
 /** A Uint32Array on a SharedArrayBuffer. */
 export function sharedU32(len: number): Uint32Array {
@@ -91,13 +45,12 @@ export async function parallelLdeColumns(
   if (w === 0) return new Uint32Array(0);
   const size = columns[0].length << logBlowup;
   const out = sharedU32(size * w);
-  const workers = getPool();
-  const per = Math.ceil(w / workers.length);
+  const per = Math.ceil(w / pool.size);
   const jobs: Promise<void>[] = [];
   for (let k = 0; k * per < w; k++) {
     const col0 = k * per;
     jobs.push(
-      submit(workers[k], {
+      pool.run(k, {
         kind: "lde",
         columns: columns.slice(col0, col0 + per).map((c) => Uint32Array.from(c)),
         logBlowup,
@@ -133,13 +86,12 @@ export async function parallelReduceRows(
     wasmReduceRows(m, rows, width, coef, out, accumulate);
     return;
   }
-  const workers = getPool();
-  const per = Math.ceil(rows / workers.length);
+  const per = Math.ceil(rows / pool.size);
   const jobs: Promise<void>[] = [];
   for (let k = 0; k * per < rows; k++) {
     const row0 = k * per;
     jobs.push(
-      submit(workers[k], {
+      pool.run(k, {
         kind: "reduce",
         matrix: m.buffer as SharedArrayBuffer,
         width,
@@ -156,12 +108,10 @@ export async function parallelReduceRows(
 
 /** Terminates the pool (a later call starts a new one). */
 export async function closeFieldPool(): Promise<void> {
-  const p = pool;
-  pool = undefined;
-  if (p) await Promise.all(p.map((w) => w.worker.terminate()));
+  await pool.close();
 }
 
 /** Starts the workers now (they load while the caller does other work). */
 export function warmFieldPool(): void {
-  getPool();
+  pool.start();
 }
