@@ -22,8 +22,8 @@ import { ChipCtx, Layout, type LookupCounts, Witness, bytesOf, wordOf } from "./
 import { inv as finv } from "../../field/koalabear.ts";
 import { type Decoded, Family, isUnsupported, decodeInstruction } from "./decode.ts";
 
-/** At most this many public-values bytes (fd 3) per proof. */
-export const PV_MAX = 256;
+/** At most this many public-values bytes (fd 3) per proof (the bridge's storage-proof guest writes 384). */
+export const PV_MAX = 384;
 /** Public inputs: [exitCode, pv[0..PV_MAX), mask[0..PV_MAX)] with mask[i] = i < len. */
 export const PUB_EXIT = 0;
 export const PUB_PV = 1;
