@@ -153,17 +153,17 @@ export class SyscallChip implements InstrChip {
       cx.u8(ri, isReal);
     });
     for (let i = 0; i < 3; i++) cx.u8(V[i], isRead);
-    // Public-values cursor: advances by the bytes written to fd 3.
-    const Kv = cx.cs("K_v", 4);
-    const Kp = cx.cs("K_p", 4);
-    cx.zero("cursor advances", Kv[0].sub(Kp[0]).sub(isPv.mul(eField)));
-    for (let i = 1; i < 4; i++) cx.zero(`cursor byte ${i} unchanged`, Kv[i].sub(Kp[i]));
+    // Public-values cursor: advances by the bytes written to fd 3. It is the word of the token's
+    // bytes as a field element (starts at 0: key 35 is zero-initialised), so it may exceed 255.
+    const cursorNew = wordOf(cx.cs("K_v", 4));
+    const cursor = wordOf(cx.cs("K_p", 4));
+    cx.zero("cursor advances", cursorNew.sub(cursor).sub(isPv.mul(eField)));
     // The Io chain: start and end tokens.
     const ptr = wordOf(cx.cs("C_v", 4));
     const kind = isPv.mul(IO_KIND_PV).add(isRead.mul(IO_KIND_READ));
     const ts0 = clk.add(SYSCALL_CLK);
-    cx.t.send(Bus.IO, [ts0, ptr, n, kind, Kp[0]], isIo);
-    cx.t.receive(Bus.IO, [ts0.add(n), ptr.add(n), 0, kind, Kp[0].add(isPv.mul(eField))], isIo);
+    cx.t.send(Bus.IO, [ts0, ptr, n, kind, cursor], isIo);
+    cx.t.receive(Bus.IO, [ts0.add(n), ptr.add(n), 0, kind, cursor.add(isPv.mul(eField))], isIo);
   }
   /**
    * brk: query (a0 < brkStart: v0 = break) or grow (break <= a0 <= BRK_LIMIT: break = v0 = a0).
