@@ -9,7 +9,7 @@ import { execute } from "../execute.ts";
 import { summaryFromTrace } from "./from-trace.ts";
 import { programImage } from "./program.ts";
 import { type MipsProof, mipsSetup, proveMips } from "./prove.ts";
-import { MAX_CYCLES } from "./witness.ts";
+import { MAX_CYCLES, type PadTo } from "./witness.ts";
 
 export async function vkeyOfElf(elf: Uint8Array, options: ProofOptions = DEFAULT_OPTIONS): Promise<bigint> {
   return (await mipsSetup(programImage(loadElf(elf)), options)).pk.vkey;
@@ -19,6 +19,8 @@ export interface ProveElfConfig {
   input?: Uint8Array;
   hints?: Uint8Array;
   options?: ProofOptions;
+  /** Pad tables to fixed log2 heights (see generateWitness); src/wrap/shapes.ts picks a shape. */
+  padTo?: PadTo;
   /** Called when a phase starts ("execute", "setup", "witness", then the STARK phases as they end). */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -53,6 +55,9 @@ export async function proveElf(
   const prover = await mipsSetup(programImage(program), config.options ?? DEFAULT_OPTIONS);
   const setupMs = performance.now() - t;
   config.onPhase?.("setup", setupMs);
-  const proof = await proveMips(prover, summaryFromTrace(result.trace!), { onPhase: config.onPhase });
+  const proof = await proveMips(prover, summaryFromTrace(result.trace!), {
+    onPhase: config.onPhase,
+    padTo: config.padTo,
+  });
   return { ...proof, executeMs, setupMs };
 }

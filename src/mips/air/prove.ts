@@ -16,7 +16,7 @@ import { verify } from "../../stark/verifier.ts";
 import { hashRowsParallel } from "../../hash/sponge.ts";
 import { poseidonBatchParallel } from "../../hash/poseidon.ts";
 import { type MipsMachine, buildMachine } from "./machine.ts";
-import { type ExecutionSummary, generateWitness } from "./witness.ts";
+import { type ExecutionSummary, type PadTo, generateWitness } from "./witness.ts";
 import { type ProgramImage, PV_MAX, publicInputs } from "./tables.ts";
 
 const MAGIC = [0x5a, 0x4b, 0x4d, 0x49, 0x50, 0x53, 0x50, 0x01]; // "ZKMIPSP" v1
@@ -25,6 +25,8 @@ export interface MipsProveStats {
   cycles: number;
   rowsPerTable: Record<string, number>;
   logHeights: Record<string, number>;
+  /** log2 heights before padding (equal to logHeights without `padTo`). */
+  naturalLogHeights: Record<string, number>;
   /** Committed cells (main + 4·aux + 4·quotient chunks, per row of every table) per cycle. */
   cellsPerCycle: number;
   phasesMs: Record<string, number>;
@@ -68,6 +70,8 @@ export function parseVkeyHex(hex: string): bigint {
 
 export interface ProveMipsConfig {
   selfCheck?: boolean;
+  /** Pad tables to these log2 heights (a shape), so proofs of one shape share one wrap circuit. */
+  padTo?: PadTo;
   onPhase?: (phase: string, ms: number) => void;
 }
 
@@ -79,7 +83,7 @@ export async function proveMips(
   const { machine, pk } = prover;
   const phasesMs: Record<string, number> = {};
   const t0 = performance.now();
-  const wit = generateWitness(machine, run);
+  const wit = generateWitness(machine, run, { padTo: config.padTo });
   phasesMs.witness = performance.now() - t0;
   config.onPhase?.("witness", phasesMs.witness);
   const { bytes } = await prove(pk, wit.traces, wit.publicInputs, {
@@ -108,6 +112,7 @@ export async function proveMips(
       cycles: wit.cycles,
       rowsPerTable: Object.fromEntries(wit.rowsPerTable),
       logHeights,
+      naturalLogHeights: { ...wit.naturalLogHeights },
       cellsPerCycle: cells / wit.cycles,
       phasesMs,
       proofBytes: file.length,

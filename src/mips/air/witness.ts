@@ -37,6 +37,8 @@ export interface MipsWitness {
   readonly exitCode: number;
   readonly publicValues: Uint8Array;
   readonly rowsPerTable: Map<string, number>;
+  /** log2 heights before padding (the next power of two of each table's rows, at least 4). */
+  readonly naturalLogHeights: Readonly<Record<string, number>>;
   readonly cycles: number;
 }
 
@@ -57,7 +59,24 @@ function describe(
   return `pc 0x${pc.toString(16).padStart(8, "0")} (word 0x${(word >>> 0).toString(16).padStart(8, "0")}${d ? `, ${d.name}` : ""})`;
 }
 
-export function generateWitness(m: MipsMachine, run: ExecutionSummary): MipsWitness {
+/**
+ * Table heights to pad to (log2, by table name; absent tables keep their natural height), or a
+ * function choosing them from the natural log2 heights (e.g. the smallest shape that fits). Padding
+ * rows are zero rows, as for the natural power-of-two padding. Program and Byte cannot change height.
+ */
+export type PadTo =
+  | Readonly<Record<string, number>>
+  | ((natural: Readonly<Record<string, number>>) => Readonly<Record<string, number>> | undefined);
+
+export interface WitnessOptions {
+  padTo?: PadTo;
+}
+
+export function generateWitness(
+  m: MipsMachine,
+  run: ExecutionSummary,
+  opts: WitnessOptions = {},
+): MipsWitness {
   const follow = run.pcs === undefined;
   const cycles = run.pcs?.length ?? MAX_CYCLES;
   if (cycles > MAX_CYCLES)
@@ -169,34 +188,53 @@ export function generateWitness(m: MipsMachine, run: ExecutionSummary): MipsWitn
       );
   }
   const final = fillMemFinal(env.mem.entries(), new Set(image.keys()), env.lk);
-  const traces: { main: Uint32Array[] }[] = [];
-  const rowsPerTable = new Map<string, number>();
-  for (const t of m.air.tables) {
-    if (t.name === "Program") {
-      traces.push({ main: fillProgramTable(m.programHeight, m.rowOfPc as Map<number, number>, env.lk) });
-      rowsPerTable.set(t.name, m.programHeight);
-    } else if (t.name === "Byte") {
-      traces.push({ main: fillByteTable(env.lk) });
-      rowsPerTable.set(t.name, 256);
-    } else if (t.name === "MemFinal") {
-      traces.push({ main: final.finish(nextPow2(final.rows)) });
-      rowsPerTable.set(t.name, final.rows);
-    } else if (t.name === "Io") {
-      traces.push({ main: ioWit.finish(nextPow2(ioWit.rows)) });
-      rowsPerTable.set(t.name, ioWit.rows);
-    } else {
-      const chip = m.chips.find((c) => c.name === t.name)!;
-      const w = chipWit.get(chip)!;
-      traces.push({ main: w.finish(nextPow2(w.rows)) });
-      rowsPerTable.set(t.name, w.rows);
-    }
-  }
+  // Per table: rows used, the natural height (fixed for Program/Byte) and how to fill it at a height.
+  const parts = m.air.tables.map((t) => {
+    if (t.name === "Program")
+      return {
+        rows: m.programHeight,
+        natural: m.programHeight,
+        fill: (h: number) => fillProgramTable(h, m.rowOfPc as Map<number, number>, env.lk),
+      };
+    if (t.name === "Byte") return { rows: 256, natural: 256, fill: () => fillByteTable(env.lk) };
+    const w =
+      t.name === "MemFinal"
+        ? final
+        : t.name === "Io"
+          ? ioWit
+          : chipWit.get(m.chips.find((c) => c.name === t.name)!)!;
+    return { rows: w.rows, natural: nextPow2(w.rows), fill: (h: number) => w.finish(h) };
+  });
+  const naturalLog = Object.fromEntries(m.air.tables.map((t, i) => [t.name, Math.log2(parts[i].natural)]));
+  const target = typeof opts.padTo === "function" ? opts.padTo(naturalLog) : opts.padTo;
+  const heights = parts.map((p, i) => {
+    const name = m.air.tables[i].name;
+    const lg = target?.[name];
+    if (lg === undefined) return p.natural;
+    if ((name === "Program" || name === "Byte") && 1 << lg !== p.natural)
+      throw new ZkmipsError(
+        `cannot pad table ${name} to 2^${lg} rows: its height is fixed at 2^${Math.log2(p.natural)} (part of the program's vkey)`,
+      );
+    if (!Number.isInteger(lg) || lg < 2 || lg > 20)
+      throw new ZkmipsError(`cannot pad table ${name} to 2^${lg} rows: log2 heights are 2..20`);
+    if (p.rows > 1 << lg)
+      throw new ZkmipsError(
+        `table ${name} has ${p.rows} rows, more than the 2^${lg} it is padded to`,
+        "pick a larger shape",
+      );
+    return 1 << lg;
+  });
+  const unknown = Object.keys(target ?? {}).filter((n) => !m.tableIndex.has(n));
+  if (unknown.length > 0) throw new Error(`padTo names unknown tables: ${unknown.join(", ")}`);
+  const traces = parts.map((p, i) => ({ main: p.fill(heights[i]) }));
+  const rowsPerTable = new Map(m.air.tables.map((t, i) => [t.name, parts[i].rows]));
   return {
     traces,
     publicInputs: publicInputs(exitCode, pv),
     exitCode,
     publicValues: pv,
     rowsPerTable,
+    naturalLogHeights: naturalLog,
     cycles: cyclesDone,
   };
 }
