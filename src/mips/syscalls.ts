@@ -21,6 +21,10 @@ import {
   hex,
 } from "./layout.ts";
 import { Memory } from "./memory.ts";
+import { keccakF } from "./keccakf.ts";
+
+/** zkmips precompile: keccak-f[1600] on the 25 lanes at $a0 (outside Linux O32's 4000-4999; docs/executor.md). */
+export const SYS_KECCAKF = 0x00010109;
 
 // MIPS errno values (some differ from other architectures).
 const ENOENT = 2;
@@ -190,6 +194,9 @@ export class LinuxSyscalls implements SyscallHandler {
       case 4353: // getrandom: deterministic bytes
         result = this.getrandom(cpu, a0, a1 >>> 0);
         break;
+      case SYS_KECCAKF:
+        result = this.keccakf(cpu, a0 >>> 0);
+        break;
       default:
         throw cpu.fault(`unknown syscall ${num}`, cpu.syscallPc);
     }
@@ -244,6 +251,20 @@ export class LinuxSyscalls implements SyscallHandler {
     const v = this.mem.readWord(addr);
     this.observer?.(addr, v, v);
     return v;
+  }
+
+  /** keccak-f[1600] in place on 200 word-aligned bytes (lane i = words 2i, 2i + 1); returns 0. */
+  private keccakf(cpu: Cpu, ptr: number): number {
+    if (ptr & 3 || !this.range(ptr, 200))
+      throw cpu.fault(
+        `keccakf state at ${hex(ptr)} is not 200 word-aligned bytes of guest memory`,
+        cpu.syscallPc,
+      );
+    const s = new Uint32Array(50);
+    for (let i = 0; i < 50; i++) s[i] = this.loadWord(ptr + 4 * i);
+    keccakF(s);
+    this.storeBytes(cpu, ptr, words(...s));
+    return 0;
   }
 
   private read(cpu: Cpu, fd: number, buf: number, count: number): number {
