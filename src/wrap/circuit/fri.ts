@@ -23,15 +23,22 @@ import type { QueryPhaseResult } from "./queries.ts";
  * c_k = w^(2^(m−1−k)). Bits are taken in pairs: (b0, b1) selects one of the four canonical
  * constants 1, c0, c1, c0·c1 mod p by an LC with one product b0·b1, so every factor is ≤ p − 1
  * and there are half as many factors to multiply and reduce. A domain point of a bit-reversed
- * domain of size 2^m is logW = m.
+ * domain of size 2^m is logW = m. `inverse` gives 1/x the same way (inverted constants).
  */
-export function domainPointBits(e: KoalaBearExt, logW: number, bits: readonly Lc[], shift: number): Kb {
+export function domainPointBits(
+  e: KoalaBearExt,
+  logW: number,
+  bits: readonly Lc[],
+  shift: number,
+  inverse = false,
+): Kb {
   const f = e.f;
   const b = e.b;
-  const w = rootOfUnity(logW);
+  // 1/x = shift⁻¹·Π_k (c_k⁻¹)^idx_k: the same selection with inverted constants, no inverse row.
+  const w = inverse ? inv(rootOfUnity(logW)) : rootOfUnity(logW);
   const m = bits.length;
   const c = (k: number): bigint => BigInt(pow(w, 2 ** (m - 1 - k)));
-  let acc: Kb = f.constant(shift);
+  let acc: Kb = f.constant(inverse ? inv(shift) : shift);
   for (let k = 0; k < m; k += 2) {
     let factor: Kb;
     if (k + 1 < m) {
@@ -56,13 +63,14 @@ export function domainPointBits(e: KoalaBearExt, logW: number, bits: readonly Lc
   return f.reduce(acc);
 }
 
-/** Σ_c pows[c]·vals[c] for base values (4 rows each) — `reduce` of the verifier. */
+/** Σ_c pows[c]·vals[c] for base values: 4 rows each, lazy (the verifier's `reduce`). */
 function reduceBase(e: KoalaBearExt, pows: readonly KbExt[], vals: readonly Kb[]): KbExt {
   let acc = e.constant([0]);
   vals.forEach((v, c) => (acc = e.add(acc, e.mulBase(pows[c], v))));
   return acc;
 }
 
+/** Σ_c pows[c]·vals[c] for extension values (16 rows each, lazy). */
 function reduceExt(e: KoalaBearExt, pows: readonly KbExt[], vals: readonly KbExt[]): KbExt {
   let acc = e.constant([0]);
   vals.forEach((v, c) => (acc = e.add(acc, c === 0 ? v : e.mul(pows[c], v))));
@@ -88,10 +96,43 @@ function selectExt(b: Builder, vals: readonly KbExt[], bits: readonly Lc[]): KbE
   return layer[0];
 }
 
+/** x^k by square-and-multiply, reduced after every product (≈ 2·log2 k products). */
 function powExt(e: KoalaBearExt, x: KbExt, k: number): KbExt {
-  let r = e.constant([1]);
-  for (let i = 0; i < k; i++) r = e.mul(r, x);
-  return r;
+  let r: KbExt | undefined;
+  let sq = x;
+  for (let kk = k; kk > 0; kk >>= 1) {
+    if (kk & 1) r = r ? e.reduce(e.mul(r, sq)) : sq;
+    if (kk > 1) sq = e.reduce(e.mul(sq, sq));
+  }
+  return r ?? e.constant([1]);
+}
+
+/**
+ * The reduced opening of one LDE height h at a query, kept as a fraction: with the tables of
+ * that height t (in AIR order), off_t = α^(Σ_{s<t} (2W_s + Q_s)), and x the query's point,
+ *   RO_h(x) = Σ_t off_t·[(rT_t − cZ_t + α^(2W_t)(rQ_t − cQ_t))/(x − ζ) + α^(W_t)(rT_t − cZn_t)/(x − ζω_h)]
+ *           = (A·(x − ζω_h) + B·(x − ζ)) / ((x − ζ)(x − ζω_h)),
+ *   A = Σ_t (u_t·rT_t + v_t·rQ_t) − cA,  B = Σ_t w_t·rT_t − cB,
+ * with u_t = s·off_t, v_t = s·off_t·α^(2W_t), w_t = s·off_t·α^(W_t), cA = Σ_t (u_t·cZ_t + v_t·cQ_t),
+ * cB = Σ_t w_t·cZn_t all query-independent (s = β_r^(2^step) when this height rolls in after
+ * FRI round r, else 1). This is exactly the TS verifier's sum, regrouped (ζω_h depends on h only).
+ */
+interface HeightTerms {
+  readonly tables: readonly {
+    readonly ti: number;
+    readonly u: KbExt;
+    readonly v: KbExt;
+    readonly w: KbExt;
+  }[];
+  readonly cA: KbExt;
+  readonly cB: KbExt;
+  readonly zNext: KbExt;
+}
+
+/** A value RO·s kept as n/d (no inverse in the circuit; every use multiplies through by d). */
+interface Frac {
+  readonly n: KbExt;
+  readonly d: KbExt;
 }
 
 export function emitFriChecks(
@@ -103,64 +144,93 @@ export function emitFriChecks(
   logHeights: readonly number[],
 ): void {
   const e = ood.em.e;
-  const f = e.f;
   const sched = friSchedule(logHeights, o);
   const shape = proofShape(air, o, logHeights);
   const treeIndex = (name: string): number => shape.trees.findIndex((t) => t.name === name);
-  const alphaF = e.reduce(qp.alphaF);
+  const zeta = e.reduce(ood.zeta);
+  const betas = qp.betas.map((beta) => e.reduce(beta));
+  // s for the height that rolls in after FRI round r (logS_r − step_r), 1 for the top height.
+  const rollScale = new Map<number, KbExt>();
+  sched.steps.forEach((step, r) =>
+    rollScale.set(sched.layerLogSizes[r] - step, powExt(e, betas[r], 1 << step)),
+  );
+
+  const alphaF = b.scope("deep.claims", () => e.reduce(qp.alphaF));
   const maxWidth = Math.max(
     1,
     ...air.tables.map((t) => Math.max(t.preWidth + t.mainWidth + 4 * t.auxWidth, 4 * t.quotientChunks)),
   );
-  const pows: KbExt[] = [e.constant([1])];
-  for (let i = 1; i < maxWidth; i++) pows.push(e.reduce(e.mul(pows[i - 1], alphaF)));
-  const zeta = e.reduce(ood.zeta);
-
-  // Per table, query-independent: the claimed values and the powers of alpha_F.
-  const perTable = air.tables.map((t, ti) => {
-    const op = ood.openings[ti];
-    const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
-    const Q = 4 * t.quotientChunks;
-    return b.scope("deep.claims", () => ({
-      W,
-      Q,
-      cZ: e.reduce(reduceExt(e, pows, [...op.pre[0], ...op.main[0], ...op.aux[0]])),
-      cZn: e.reduce(reduceExt(e, pows, [...op.pre[1], ...op.main[1], ...op.aux[1]])),
-      cQ: e.reduce(reduceExt(e, pows, op.quot)),
-      a2W: e.reduce(powExt(e, alphaF, 2 * W)),
-      aW: e.reduce(powExt(e, alphaF, W)),
-      aOff: e.reduce(powExt(e, alphaF, 2 * W + Q)),
-      zNext: e.mulConst(zeta, BigInt(rootOfUnity(logHeights[ti]))),
-    }));
+  // α^0..α^maxWidth, canonical (α^W of the widest table included).
+  const pows: KbExt[] = [e.constant([1]), alphaF];
+  b.scope("deep.claims", () => {
+    while (pows.length < maxWidth + 1) pows.push(e.reduce(e.mul(pows[pows.length - 1], alphaF)));
   });
-  const betaPow = qp.betas.map((beta, r) => e.reduce(powExt(e, e.reduce(beta), 1 << sched.steps[r])));
+  const terms = b.scope("deep.claims", () => {
+    const apow = (k: number): KbExt => (k < pows.length ? pows[k] : powExt(e, alphaF, k));
+    const byHeight = new Map<number, { tables: HeightTerms["tables"][number][]; cA: KbExt; cB: KbExt }>();
+    const offs = new Map<number, KbExt | undefined>();
+    air.tables.forEach((t, ti) => {
+      const op = ood.openings[ti];
+      const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
+      const Q = 4 * t.quotientChunks;
+      const logL = logHeights[ti] + o.logBlowup;
+      const s = rollScale.get(logL);
+      // off·s (undefined = 1)
+      const prev = offs.get(logL);
+      const off = prev ?? s;
+      const scaled = (k: KbExt): KbExt => (off ? e.reduce(e.mul(off, k)) : k);
+      const aW = apow(W);
+      const a2W = W < pows.length / 2 ? apow(2 * W) : e.reduce(e.mul(aW, aW));
+      const u = off ?? e.constant([1]);
+      const v = scaled(a2W);
+      const w = scaled(aW);
+      offs.set(logL, e.reduce(e.mul(u, Q < pows.length ? e.reduce(e.mul(a2W, pows[Q])) : apow(2 * W + Q))));
+      const cZ = e.reduce(reduceExt(e, pows, [...op.pre[0], ...op.main[0], ...op.aux[0]]));
+      const cZn = e.reduce(reduceExt(e, pows, [...op.pre[1], ...op.main[1], ...op.aux[1]]));
+      const cQ = e.reduce(reduceExt(e, pows, op.quot));
+      const g = byHeight.get(logL) ?? { tables: [], cA: e.constant([0]), cB: e.constant([0]) };
+      g.tables.push({ ti, u, v, w });
+      g.cA = e.add(g.cA, e.add(e.mul(u, cZ), e.mul(v, cQ)));
+      g.cB = e.add(g.cB, e.mul(w, cZn));
+      byHeight.set(logL, g);
+    });
+    const out = new Map<number, HeightTerms>();
+    for (const [logL, g] of byHeight) {
+      const ti = g.tables[0].ti;
+      const zNext = e.reduce(e.mulConst(zeta, BigInt(rootOfUnity(logHeights[ti]))));
+      out.set(logL, { tables: g.tables, cA: e.reduce(g.cA), cB: e.reduce(g.cB), zNext });
+    }
+    return out;
+  });
 
   qp.indexBits.forEach((bits, qi) => {
     b.scope(`query${qi}/deep`, () => {
-      const ro = new Map<number, KbExt>();
-      const offs = new Map<number, KbExt>();
       const rowsOf = (name: string, ti: number): Kb[] => {
         const k = treeIndex(name);
         return k < 0 ? [] : qp.rows[qi][k][ti].map((lc) => ({ lc, bound: 0x7f000000n }));
       };
-      air.tables.forEach((t, ti) => {
-        const c = perTable[ti];
-        const logL = logHeights[ti] + o.logBlowup;
-        const x = domainPointBits(e, logL, bits.slice(sched.logMax - logL), SHIFT);
-        const xe = e.fromBase(x);
-        const invZ = e.inverse(e.sub(xe, zeta));
-        const invZn = e.inverse(e.sub(xe, c.zNext));
-        const rT = reduceBase(e, pows, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
-        const rQ = reduceBase(e, pows, rowsOf("quot", ti));
-        const atZ = e.add(e.sub(rT, c.cZ), e.mul(c.a2W, e.sub(rQ, c.cQ)));
-        const term = e.add(e.mul(atZ, invZ), e.mul(c.aW, e.mul(e.sub(rT, c.cZn), invZn)));
-        const off = offs.get(logL) ?? e.constant([1]);
-        const prev = ro.get(logL);
-        const add = e.mul(off, term);
-        ro.set(logL, prev ? e.add(prev, add) : add);
-        offs.set(logL, e.mul(off, c.aOff));
-      });
-      let cur = ro.get(sched.logMax) as KbExt;
+      const fracs = new Map<number, Frac>();
+      for (const [logL, h] of terms) {
+        const x = e.fromBase(domainPointBits(e, logL, bits.slice(sched.logMax - logL), SHIFT));
+        let A = e.neg(h.cA);
+        let B = e.neg(h.cB);
+        for (const { ti, u, v, w } of h.tables) {
+          const rT = reduceBase(e, pows, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+          const rQ = reduceBase(e, pows, rowsOf("quot", ti));
+          A = e.add(A, e.add(e.mul(u, rT), e.mul(v, rQ)));
+          B = e.add(B, e.mul(w, rT));
+        }
+        const xz = e.sub(x, zeta);
+        const xzn = e.sub(x, h.zNext);
+        fracs.set(logL, { n: e.add(e.mul(A, xzn), e.mul(B, xz)), d: e.mul(xz, xzn) });
+      }
+      // cur = fold + roll (either may be absent); a check "lhs = cur" multiplies by roll's d.
+      const assertCur = (lhs: KbExt, fold: KbExt | undefined, roll: Frac | undefined): void => {
+        if (!roll) e.assertEqual(lhs, fold as KbExt);
+        else e.assertEqual(e.mul(roll.d, fold ? e.sub(lhs, fold) : lhs), roll.n);
+      };
+      let fold: KbExt | undefined;
+      let roll: Frac | undefined = fracs.get(sched.logMax);
       let shift = SHIFT;
       sched.steps.forEach((step, r) => {
         b.scope(`fri-fold${r}`, () => {
@@ -173,31 +243,11 @@ export function emitFriChecks(
             vals.push(
               [0, 1, 2, 3].map((k) => ({ lc: row[4 * t + k], bound: 0x7f000000n })) as unknown as KbExt,
             );
-          e.assertEqual(selectExt(b, vals, qrBits.slice(0, step)), cur);
-          // x_j = shift · w_S^bitrev(j, logS − step)
-          const xjFull = domainPointBits(e, logS, qrBits.slice(step), shift);
-          const rInv = f.inverse(xjFull);
-          // canonical r keeps r^k small (r^3 ≤ 2^101), so c_k·r^k needs no further reduction
-          const rr = e.reduce(e.mulBase(qp.betas[r], rInv));
-          const wInv = inv(rootOfUnity(step));
-          const aInv = BigInt(inv(a));
-          const u = Array.from({ length: a }, (_, k) => vals[reverseBits(k, step)]);
-          let acc = e.constant([0]);
-          let rk = e.constant([1]);
-          for (let k = 0; k < a; k++) {
-            const wk = pow(wInv, k);
-            let ck = e.constant([0]);
-            let w = 1;
-            for (let t = 0; t < a; t++) {
-              ck = e.add(ck, e.mulConst(u[t], BigInt(w)));
-              w = mul(w, wk);
-            }
-            acc = e.add(acc, e.mul(e.mulConst(ck, aInv), rk));
-            if (k + 1 < a) rk = e.mul(rk, rr);
-          }
-          cur = acc;
-          const roll = ro.get(logS - step);
-          if (roll) cur = e.add(cur, e.mul(betaPow[r], roll));
+          assertCur(selectExt(b, vals, qrBits.slice(0, step)), fold, roll);
+          // 1/x_j, x_j = shift · w_S^bitrev(j, logS − step)
+          const xInv = domainPointBits(e, logS, qrBits.slice(step), shift, true);
+          fold = foldCoset(e, vals, step, betas[r], xInv);
+          roll = fracs.get(logS - step);
           shift = pow(shift, a);
         });
       });
@@ -206,8 +256,39 @@ export function emitFriChecks(
         const xf = domainPointBits(e, sched.logFinal, bits.slice(sched.logMax - sched.logFinal), finalShift);
         let acc = e.constant([0]);
         for (let i = qp.finalPoly.length - 1; i >= 0; i--) acc = e.add(e.mulBase(acc, xf), qp.finalPoly[i]);
-        e.assertEqual(acc, cur);
+        assertCur(acc, fold, roll);
       });
     });
   });
+}
+
+/**
+ * foldCoset of src/stark/fri.ts: with u_t the coset values in natural order,
+ * c_k = a⁻¹·Σ_t u_t·w^(−tk) and the result Σ_k c_k·(β/x_j)^k. For a = 2 that is
+ * c_0 + (c_1·x_j⁻¹)·β with no reduction (c_1 ≤ 2^63, ·x⁻¹ ≤ 2^94, ·β ≤ 2^129 lazily).
+ */
+function foldCoset(e: KoalaBearExt, vals: readonly KbExt[], step: number, beta: KbExt, xInv: Kb): KbExt {
+  const a = 1 << step;
+  const wInv = inv(rootOfUnity(step));
+  const aInv = BigInt(inv(a));
+  const u = Array.from({ length: a }, (_, k) => vals[reverseBits(k, step)]);
+  const coef = (k: number): KbExt => {
+    const wk = pow(wInv, k);
+    let ck = e.constant([0]);
+    let w = 1;
+    for (let t = 0; t < a; t++) {
+      ck = e.add(ck, e.mulConst(u[t], BigInt(w)));
+      w = mul(w, wk);
+    }
+    return e.mulConst(ck, aInv);
+  };
+  if (a === 2) return e.add(coef(0), e.mul(e.mulBase(coef(1), xInv), beta));
+  const rr = e.reduce(e.mulBase(beta, xInv));
+  let acc = coef(0);
+  let rk = rr;
+  for (let k = 1; k < a; k++) {
+    acc = e.add(acc, e.mul(coef(k), rk));
+    if (k + 1 < a) rk = e.reduce(e.mul(rk, rr));
+  }
+  return acc;
 }

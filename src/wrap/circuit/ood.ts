@@ -32,8 +32,26 @@ export interface OodCircuitEnv {
 
 export class OodEmitter {
   readonly e: KoalaBearExt;
+  /** x → [x, x^2, x^4, …] (reduced), shared by every table's Z_H and selectors. */
+  private readonly squares = new WeakMap<KbExt, KbExt[]>();
+  /** x → [1, x, x^2, …] (reduced), shared by every table's quotient check. */
+  private readonly powers = new WeakMap<KbExt, KbExt[]>();
+  /** zeta → selectors by "logN:wInv" (tables of equal height share them). */
+  private readonly selectorCache = new WeakMap<KbExt, Map<string, Selectors>>();
   constructor(readonly b: Builder) {
     this.e = new KoalaBearExt(b);
+  }
+
+  /** [1, x, …, x^(n−1)], each reduced, computed once per x and extended on demand. */
+  powersOf(x: KbExt, n: number): KbExt[] {
+    const e = this.e;
+    let p = this.powers.get(x);
+    if (!p) {
+      p = [e.constant([1]), e.reduce(x)];
+      this.powers.set(x, p);
+    }
+    while (p.length < n) p.push(e.reduce(e.mul(p[p.length - 1], p[1])));
+    return p;
   }
 
   toExt(x: OodValue): KbExt {
@@ -119,11 +137,16 @@ export class OodEmitter {
     });
   }
 
-  /** x^(2^k) by k squarings. */
+  /** x^(2^k) by k squarings (reduced; the chain is shared by every call with the same x). */
   powPow2(x: KbExt, k: number): KbExt {
-    let r = x;
-    for (let i = 0; i < k; i++) r = this.e.mul(r, r);
-    return r;
+    const e = this.e;
+    let c = this.squares.get(x);
+    if (!c) {
+      c = [e.reduce(x)];
+      this.squares.set(x, c);
+    }
+    while (c.length <= k) c.push(e.reduce(e.mul(c[c.length - 1], c[c.length - 1])));
+    return c[k];
   }
 
   /**
@@ -131,13 +154,17 @@ export class OodEmitter {
    * first = Z_H/(n(z − 1)), last = w⁻¹·Z_H/(n(z − w⁻¹)), transition = 1 − last.
    * `wInv` is the inverse of the n-th root of unity used by the STARK (a constant).
    */
-  selectors(
-    zeta: KbExt,
-    logN: number,
-    wInv: bigint,
-  ): { zn: KbExt; zh: KbExt; first: KbExt; last: KbExt; transition: KbExt } {
+  selectors(zeta: KbExt, logN: number, wInv: bigint): Selectors {
     const e = this.e;
-    return this.b.scope("ood.selectors", () => {
+    let cache = this.selectorCache.get(zeta);
+    if (!cache) {
+      cache = new Map();
+      this.selectorCache.set(zeta, cache);
+    }
+    const key = `${logN}:${wInv}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const sel = this.b.scope("ood.selectors", () => {
       const n = 1n << BigInt(logN);
       const nInv = modPow(n, KB_P - 2n);
       const zn = this.powPow2(zeta, logN);
@@ -149,6 +176,8 @@ export class OodEmitter {
       const last = e.mulConst(e.mul(zh, e.inverse(zml)), (nInv * wInv) % KB_P);
       return { zn, zh, first, last, transition: e.sub(one, last) };
     });
+    cache.set(key, sel);
+    return sel;
   }
 
   /** Σ_e x^e·list[4j + e] for extension-valued openings of base columns (free: x^e shifts). */
@@ -169,7 +198,10 @@ export class OodEmitter {
     return out as unknown as KbExt;
   }
 
-  /** Constrains Σ_k alpha^k·values[k] = zh·Σ_j zn^j·quotChunks[j]. */
+  /**
+   * Constrains Σ_k alpha^k·values[k] = zh·Σ_j zn^j·quotChunks[j]. The powers of alpha are
+   * reduced once and shared by all tables (`powersOf`); each term is one lazy product.
+   */
   assertQuotient(
     values: readonly KbExt[],
     alpha: KbExt,
@@ -179,11 +211,10 @@ export class OodEmitter {
   ): void {
     const e = this.e;
     this.b.scope("ood.quotient", () => {
+      const ap = this.powersOf(alpha, values.length);
       let combined = e.constant([0]);
-      let ap = e.constant([1]);
       values.forEach((v, k) => {
-        combined = e.add(combined, k === 0 ? v : e.mul(v, ap));
-        if (k + 1 < values.length) ap = e.mul(ap, alpha);
+        combined = e.add(combined, k === 0 ? v : e.mul(v, ap[k]));
       });
       let q = e.constant([0]);
       let zjn = e.constant([1]);
@@ -194,6 +225,14 @@ export class OodEmitter {
       e.assertEqual(combined, e.mul(zh, q));
     });
   }
+}
+
+export interface Selectors {
+  readonly zn: KbExt;
+  readonly zh: KbExt;
+  readonly first: KbExt;
+  readonly last: KbExt;
+  readonly transition: KbExt;
 }
 
 function modPow(a: bigint, e: bigint): bigint {

@@ -38,6 +38,10 @@ export class KoalaBearExt {
     return x.map((a, i) => this.f.sub(a, y[i])) as unknown as KbExt;
   }
 
+  neg(x: KbExt): KbExt {
+    return x.map((a) => this.f.neg(a)) as unknown as KbExt;
+  }
+
   mulBase(x: KbExt, s: Kb): KbExt {
     return x.map((a) => this.f.mul(a, s)) as unknown as KbExt;
   }
