@@ -39,6 +39,10 @@ for name in "${C_GUESTS[@]}"; do
   "$CLANG" "${CLANG_FLAGS[@]}" -o "$OUT/$name/$name.clang.elf" "$name/main.c" "${SDK[@]}"
   echo "built $name/$name.elf $name/$name.clang.elf"
 done
+# The storage-proof guest with the software keccak-f instead of the precompile (runs under plain
+# qemu-mipsel; bench/prove.ts reports its cycles against the precompile build's).
+"$GCC" "${GCC_FLAGS[@]}" -DZK_KECCAK_SOFTWARE -o "$OUT/storage-proof/storage-proof.soft.elf" storage-proof/main.c "${SDK[@]}"
+echo "built storage-proof/storage-proof.soft.elf"
 
 # Instruction tests: assembled with gcc; qemu-mipsel's stdout and exit status are recorded
 # next to each ELF (isa/<name>.qemu.txt) so the executor can be checked without qemu.

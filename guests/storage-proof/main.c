@@ -150,7 +150,7 @@ static void nibbles_of(const uint8_t key[32], uint8_t out[64]) {
 static int mpt_get(const uint8_t root[32], const uint8_t *key, uint32_t key_len, const proof *pr,
                    span *value) {
   uint8_t hkey[32], path[64], h[32];
-  zk_keccak256(key, key_len, hkey);
+  keccak256(key, key_len, hkey);
   nibbles_of(hkey, path);
   uint32_t pos = 0, next = 0;
   uint8_t expect[32];
@@ -165,7 +165,7 @@ static int mpt_get(const uint8_t root[32], const uint8_t *key, uint32_t key_len,
         fail(1, "MPT: proof ends before the key's leaf");
       }
       span raw = pr->node[next++];
-      zk_keccak256(raw.p, raw.len, h);
+      keccak256(raw.p, raw.len, h);
       if (memcmp(h, expect, 32) != 0) fail(1, "MPT: a proof node does not hash to its reference");
       /* The empty trie's root node is the empty string (some nodes return it as the proof). */
       if (next == 1 && raw.len == 1 && raw.p[0] == 0x80) return 0;
@@ -255,7 +255,7 @@ int main(void) {
 
   /* Header: hash, number, stateRoot. */
   uint8_t h[32], block_number[32], state_root[32];
-  zk_keccak256(header.p, header.len, h);
+  keccak256(header.p, header.len, h);
   if (memcmp(h, block_hash, 32) != 0) fail(1, "keccak256(header) != blockHash");
   span hf[32];
   uint32_t nf = rlp_list(rlp_whole_list(header), hf, NULL, 32);
@@ -314,9 +314,9 @@ int main(void) {
     uint32_t padded = (payload.len + 31) & ~31u;
     memset(enc + 224, 0, padded);
     memcpy(enc + 224, payload.p, payload.len);
-    zk_keccak256(enc, 224 + padded, leaves[i]);
+    keccak256(enc, 224 + padded, leaves[i]);
     memcpy(acc + 32, leaves[i], 32);
-    zk_keccak256(acc, 64, acc);
+    keccak256(acc, 64, acc);
   }
   if (in_p != in_end) fail(2, "trailing bytes after the messages");
   if (memcmp(acc, slot_val[0], 32) != 0) fail(1, "chained accumulator != outbox accumulator (slot 0)");
@@ -326,7 +326,7 @@ int main(void) {
   memset(root, 0, 32);
   if (k > 0) {
     for (uint32_t w = width; w > 1; w >>= 1)
-      for (uint32_t i = 0; i < w / 2; i++) zk_keccak256(leaves[2 * i], 64, leaves[i]);
+      for (uint32_t i = 0; i < w / 2; i++) keccak256(leaves[2 * i], 64, leaves[i]);
     memcpy(root, leaves[0], 32);
   }
 
