@@ -9,6 +9,8 @@
  * - PUBLIC  (index, byte): one fd-3 byte, received by the verifier from the public values.
  * - EXIT    (code): produced by the exit syscall, received by the verifier from the public exit code.
  * - IO      (ts, ptr, remaining, kind, pvIndex): the byte transfer chain of a read/write syscall.
+ * - KECCAK  (ts, key): a keccakf syscall's state (first word key) and the timestamp of its accesses.
+ * - KECCAK_LANE (ts, key, in0..in3, out0..out3): one lane (words key, key + 1) as 16-bit limbs.
  */
 export const Bus = {
   STATE: 1,
@@ -18,6 +20,8 @@ export const Bus = {
   PUBLIC: 5,
   EXIT: 6,
   IO: 7,
+  KECCAK: 8,
+  KECCAK_LANE: 9,
 } as const;
 
 /**
