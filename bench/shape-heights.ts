@@ -1,3 +1,9 @@
+/**
+ * `npx tsx bench/shape-heights.ts [--no-storage]`: natural log2 table heights of the example guests
+ * (execution + witness only, no proving), the default shape each pads to (src/wrap/shapes.ts) with
+ * committed cells before/after padding, and each default shape's heights. The storage-proof runs
+ * build their input on an in-process Hardhat network. Last line: JSON.
+ */
 import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 import type { Provider } from "ethers";
@@ -9,6 +15,7 @@ import { generateWitness } from "../src/mips/air/witness.ts";
 import { summaryFromTrace } from "../src/mips/air/from-trace.ts";
 import { collectWitness, encodeGuestInput, type RpcSender } from "../src/bridge/guest-input.ts";
 import { ZERO_HASH } from "../src/bridge/public-values.ts";
+import { DEFAULT_SHAPES, chooseShape, explainNoShape, shapePadTo } from "../src/wrap/shapes.ts";
 
 const u32 = (n: number) => {
   const b = new Uint8Array(4);
@@ -69,8 +76,11 @@ const runs: [string, string, Uint8Array][] = [
   ["state-transition 64/64", "guests/state-transition/state-transition.elf", stInput(64, 64)],
 ];
 if (!process.argv.includes("--no-storage")) {
-  runs.push(["storage-proof 1 msg", "guests/storage-proof/storage-proof.elf", await storageInput(1)]);
-  runs.push(["storage-proof 4 msgs", "guests/storage-proof/storage-proof.elf", await storageInput(4)]);
+  const one = await storageInput(1);
+  const four = await storageInput(4);
+  runs.push(["storage-proof 1 msg (software keccak)", "guests/storage-proof/storage-proof.soft.elf", one]);
+  runs.push(["storage-proof 4 msgs (software keccak)", "guests/storage-proof/storage-proof.soft.elf", four]);
+  runs.push(["storage-proof 4 msgs (keccak-f precompile)", "guests/storage-proof/storage-proof.elf", four]);
 }
 const rows: Record<string, unknown>[] = [];
 for (const [name, elf, input] of runs) {
@@ -85,16 +95,53 @@ for (const [name, elf, input] of runs) {
     continue;
   }
   const m = buildMachine(programImage(prog));
-  const w = generateWitness(m, summaryFromTrace(r.trace!));
+  let w;
+  try {
+    w = generateWitness(m, summaryFromTrace(r.trace!));
+  } catch (e) {
+    console.log(`${name}: cycles ${r.trace!.rows}, not provable yet: ${(e as Error).message}`);
+    continue;
+  }
   const lh: Record<string, number> = {};
   m.air.tables.forEach((t, i) => (lh[t.name] = Math.log2(w.traces[i].main[0]?.length ?? 1)));
-  console.log(`${name}: cycles ${w.cycles} pv ${w.publicValues.length} log heights ${JSON.stringify(lh)}`);
+  const cellsAt = (h: Record<string, number>) =>
+    m.air.tables.reduce(
+      (c, t) => c + (1 << h[t.name]) * (t.mainWidth + 4 * t.auxWidth + 4 * t.quotientChunks),
+      0,
+    );
+  const shape = chooseShape(lh);
+  const padded = shape ? { ...lh, ...shapePadTo(shape, Object.keys(lh)) } : lh;
+  const mc = (c: number) => (c / 1e6).toFixed(1) + "M";
+  console.log(
+    `${name}: cycles ${w.cycles} pv ${w.publicValues.length} shape ${shape?.id ?? "none (" + explainNoShape(lh) + ")"} ` +
+      `cells ${mc(cellsAt(lh))} -> ${mc(cellsAt(padded))}\n  log heights ${JSON.stringify(lh)}`,
+  );
   rows.push({
     name,
     cycles: w.cycles,
     pv: w.publicValues.length,
     lh,
-    rows: Object.fromEntries(w.rowsPerTable),
+    shape: shape?.id,
+    cells: cellsAt(lh),
+    paddedCells: cellsAt(padded),
   });
+}
+{
+  const m = buildMachine(programImage(loadElf(readFileSync("guests/fibonacci/fibonacci.elf"))));
+  for (const s of DEFAULT_SHAPES) {
+    const pad = shapePadTo(
+      s,
+      m.air.tables.map((t) => t.name),
+    );
+    const cells = m.air.tables.reduce(
+      (c, t) =>
+        c +
+        (pad[t.name] === undefined
+          ? 0
+          : (1 << pad[t.name]) * (t.mainWidth + 4 * t.auxWidth + 4 * t.quotientChunks)),
+      0,
+    );
+    console.log(`${s.id}: ${JSON.stringify(pad)} cells (without Program/Byte) ${(cells / 1e6).toFixed(1)}M`);
+  }
 }
 console.log(JSON.stringify(rows));

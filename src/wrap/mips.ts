@@ -3,9 +3,10 @@
  * Program-table height (its constraints do not depend on the program, as in verifyMips), the
  * table heights read from the STARK proof, DEFAULT_OPTIONS and `mipsLayout`.
  *
- * Shapes: the MIPS prover has no fixed-shape padding yet, so a MIPS shape is the tuple of the
- * proof's actual log2 table heights (the shape id lists them); each distinct tuple needs its
- * own circuit, key and verifier contract. See docs/wrap.md.
+ * Shapes: `zkmips prove` pads to a default shape (src/wrap/shapes.ts); the shape is recognised
+ * from the proof's heights and named in the shape id. A proof at heights that are no default
+ * shape is refused with the list of shapes and why it is none of them, unless `allowNatural`
+ * (then its own heights make its own circuit, key and verifier contract). See docs/wrap.md.
  */
 import { ZkmipsError } from "../errors.ts";
 import { buildMachine } from "../mips/air/machine.ts";
@@ -15,6 +16,7 @@ import { DEFAULT_OPTIONS, type ProofOptions } from "../stark/options.ts";
 import { decodeProof } from "../stark/proof.ts";
 import { mipsLayout, type StatementWitness } from "./statement.ts";
 import type { WrapShape } from "./wrap.ts";
+import { DEFAULT_SHAPES, explainNoShape, shapeOfHeights } from "./shapes.ts";
 
 export interface MipsWrapInput {
   shape: WrapShape;
@@ -30,6 +32,7 @@ export async function mipsWrapInput(
   file: Uint8Array,
   vkey: bigint,
   options: ProofOptions = DEFAULT_OPTIONS,
+  config: { allowNatural?: boolean } = {},
 ): Promise<MipsWrapInput> {
   const st = await verifyMips(file, { vkey }, options);
   if (st.exitCode !== 0)
@@ -38,10 +41,17 @@ export async function mipsWrapInput(
     );
   const d = decodeProofFile(file);
   const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-  const air = buildMachine(placeholder, 1 << d.programLogHeight).air;
+  const air = buildMachine(placeholder, 1 << d.programLogHeight, { keccak: d.keccak }).air;
   const { proof } = decodeProof(air, options, d.stark);
+  const heights = Object.fromEntries(air.tables.map((t, i) => [t.name, proof.logHeights[i]]));
+  const named = shapeOfHeights(heights);
+  if (!named && !config.allowNatural)
+    throw new ZkmipsError(
+      `the proof's table heights are none of the default shapes (${DEFAULT_SHAPES.map((s) => s.id).join(", ")}): ${explainNoShape(heights)}`,
+      "prove with `zkmips prove` (it pads to the smallest shape that fits) or --shape ID; or wrap at its own heights with --natural-heights (its own circuit and key)",
+    );
   return {
-    shape: { air, options, logHeights: proof.logHeights, layout: mipsLayout },
+    shape: { name: named?.id, air, options, logHeights: proof.logHeights, layout: mipsLayout },
     witness: { vkey, publicValues: d.publicValues, proof },
     exitCode: st.exitCode,
   };

@@ -32,17 +32,20 @@ export const MAX_WRAP_CONSTRAINTS = 1 << 22;
 
 /** One circuit: an AIR at fixed table heights, proof options and a statement layout. */
 export interface WrapShape {
+  /** The default shape's id (src/wrap/shapes.ts) when the heights are one, e.g. "mips-s16". */
+  readonly name?: string;
   readonly air: AirDefinition;
   readonly options: ProofOptions;
   readonly logHeights: readonly number[];
   readonly layout: StatementLayout;
 }
 
-/** Human-readable id: layout, AIR, log2 heights per table, options. */
+/** Human-readable id: [default shape name,] layout, AIR, log2 heights per table, options. */
 export function shapeId(s: WrapShape): string {
   const o = s.options;
   const opts = `b${o.logBlowup}q${o.numQueries}g${o.grindingBits}a${o.logFoldingArity}f${o.logFinalPolyLen}`;
-  return `${s.layout.name}:${s.air.name}-v${s.air.version}:h${s.logHeights.join(".")}:${opts}`;
+  const id = `${s.layout.name}:${s.air.name}-v${s.air.version}:h${s.logHeights.join(".")}:${opts}`;
+  return s.name ? `${s.name}:${id}` : id;
 }
 
 /** Source directories whose code determines the emitted circuit (relative to src/). */

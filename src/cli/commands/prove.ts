@@ -1,7 +1,9 @@
 /**
- * `zkmips prove <elf> [--input FILE]... [--hints FILE] -o proof.bin [--json]`: runs the guest in
- * tracing mode and writes a STARK proof of the run (statement: programVKey, exit code, fd-3 bytes).
- * Progress (phase, ETA) goes to stderr; `--json` prints a summary on stdout.
+ * `zkmips prove <elf> [--input FILE]... [--hints FILE] [--shape auto|natural|ID] -o proof.bin [--json]`:
+ * runs the guest in tracing mode and writes a STARK proof of the run (statement: programVKey, exit
+ * code, fd-3 bytes). Tables are padded to the smallest default shape the run fits (src/wrap/shapes.ts),
+ * so `zkmips wrap` finds one circuit per shape. Progress (phase, ETA) goes to stderr; `--json` prints a
+ * summary on stdout.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -10,6 +12,7 @@ import { ZkmipsError } from "../../errors.ts";
 import { proveElf } from "../../mips/air/pipeline.ts";
 import { vkeyHex } from "../../mips/air/prove.ts";
 import { closeHashPool } from "../../hash/sponge.ts";
+import { DEFAULT_SHAPES, shapeChooser } from "../../wrap/shapes.ts";
 
 const PHASES = [
   "execute",
@@ -63,9 +66,18 @@ export function register(program: Command): void {
     )
     .option("--hints <file>", "hints for fd 4")
     .requiredOption("-o, --output <file>", "where to write the proof")
+    .option(
+      "--shape <id>",
+      `pad tables to a shape: auto (smallest that fits), natural (no padding) or one of ${DEFAULT_SHAPES.map((s) => s.id).join(", ")}`,
+      "auto",
+    )
     .option("--json", "print a JSON summary on stdout")
     .action(
-      async (elfPath: string, opts: { input: string[]; hints?: string; output: string; json?: boolean }) => {
+      async (
+        elfPath: string,
+        opts: { input: string[]; hints?: string; output: string; json?: boolean; shape: string },
+      ) => {
+        const shapes = shapeChooser(opts.shape);
         const elf = readFile(elfPath, "ELF");
         const input = readInputs(opts.input);
         const hints = opts.hints ? readFile(opts.hints, "--hints") : new Uint8Array();
@@ -84,6 +96,7 @@ export function register(program: Command): void {
           const proof = await proveElf(elf, {
             input,
             hints,
+            padTo: shapes.padTo,
             onPhase: (phase) => {
               done = Math.max(done, PHASES.indexOf(phase) + 1);
               if (process.stderr.isTTY) bar.update(done, { phase: PHASES[done] ?? "done" });
@@ -91,6 +104,11 @@ export function register(program: Command): void {
           });
           if (process.stderr.isTTY) bar.stop();
           writeFileSync(opts.output, proof.file);
+          const { shape, why } = shapes.chosen();
+          if (!shape && opts.shape === "auto")
+            process.stderr.write(
+              `zkmips prove: the run fits no default shape, proved at its natural heights (\`zkmips wrap\` needs --natural-heights): ${why}\n`,
+            );
           const ms = performance.now() - t0;
           if (opts.json) {
             process.stdout.write(
@@ -99,7 +117,9 @@ export function register(program: Command): void {
                 cycles: proof.stats.cycles,
                 exitCode: proof.exitCode,
                 publicValues: Buffer.from(proof.publicValues).toString("hex"),
+                shape: shape?.id ?? "natural",
                 traceHeights: proof.stats.logHeights,
+                naturalHeights: proof.stats.naturalLogHeights,
                 rows: proof.stats.rowsPerTable,
                 timeMs: Math.round(ms),
                 phasesMs: {
@@ -116,7 +136,7 @@ export function register(program: Command): void {
             );
           } else {
             process.stderr.write(
-              `proved ${proof.stats.cycles} cycles in ${(ms / 1000).toFixed(1)} s: exit code ${proof.exitCode}, ${proof.publicValues.length} public bytes, proof ${proof.stats.proofBytes} bytes -> ${opts.output}\n`,
+              `proved ${proof.stats.cycles} cycles (shape ${shape?.id ?? "natural"}) in ${(ms / 1000).toFixed(1)} s: exit code ${proof.exitCode}, ${proof.publicValues.length} public bytes, proof ${proof.stats.proofBytes} bytes -> ${opts.output}\n`,
             );
           }
         } finally {

@@ -1,6 +1,7 @@
 /**
  * `zkmips wrap proof.bin (--vkey HEX | --elf FILE) -o proof.groth16.json [--setup dev|ptau --ptau FILE]`:
- * checks the MIPS STARK proof, builds (or loads) its shape's circuit and Groth16 key, computes
+ * checks the MIPS STARK proof, recognises its default shape from its table heights (src/wrap/shapes.ts;
+ * other heights only with --natural-heights), builds (or loads) the shape's circuit and Groth16 key, computes
  * the witness, proves with snarkjs, writes proof.groth16.json and prints the proofBytes hex.
  * Progress goes to stderr; stdout gets only the proofBytes hex.
  */
@@ -26,6 +27,7 @@ interface WrapFlags {
   cache: string;
   maxConstraints?: string;
   threads?: string;
+  naturalHeights?: boolean;
 }
 
 export function register(program: Command): void {
@@ -45,6 +47,10 @@ export function register(program: Command): void {
     .option("--cache <dir>", "artifact cache root", ".zkmips")
     .option("--max-constraints <n>", `refuse circuits larger than this (default ${MAX_WRAP_CONSTRAINTS})`)
     .option("--threads <n>", "worker threads for the dev setup")
+    .option(
+      "--natural-heights",
+      "wrap a proof whose heights are no default shape (its own circuit and Groth16 key)",
+    )
     .action(async (proofPath: string, flags: WrapFlags) => {
       if (!flags.vkey === !flags.elf) throw new ZkmipsError("give exactly one of --vkey and --elf");
       if (flags.setup !== "dev" && flags.setup !== "ptau")
@@ -66,7 +72,7 @@ export function register(program: Command): void {
       try {
         const vkey = flags.vkey ? parseVkeyHex(flags.vkey) : await vkeyOfElf(readFile(flags.elf!, "ELF"));
         log("checking the STARK proof");
-        const input = await mipsWrapInput(file, vkey);
+        const input = await mipsWrapInput(file, vkey, undefined, { allowNatural: flags.naturalHeights });
         log(`shape ${shapeId(input.shape)}`);
         if (flags.setup === "dev") log(DEV_WARNING);
         const { circuit, key } = await setupWrap(input.shape, {
