@@ -87,7 +87,7 @@ describe("default MIPS shapes", function () {
 
   it("recognises a shape from exactly its heights (Program/Byte ignored), and nothing else", () => {
     for (const s of DEFAULT_SHAPES) {
-      const h = { Program: 11, Byte: 8, ...shapePadTo(s, tables) };
+      const h: Record<string, number> = { Program: 11, Byte: 8, ...shapePadTo(s, tables) };
       expect(shapeOfHeights(h)?.id).to.equal(s.id);
       expect(shapeOfHeights({ ...h, Clz: h.Clz + 1 })).to.equal(undefined);
     }
