@@ -4,9 +4,11 @@
  * table heights read from the STARK proof, DEFAULT_OPTIONS and `mipsLayout`.
  *
  * Shapes: `zkmips prove` pads to a default shape (src/wrap/shapes.ts); the shape is recognised
- * from the proof's heights and named in the shape id. A proof at heights that are no default
- * shape is refused with the list of shapes and why it is none of them, unless `allowNatural`
- * (then its own heights make its own circuit, key and verifier contract). See docs/wrap.md.
+ * from the proof's heights and named in the shape id. With `requireShape` (what `zkmips wrap` does
+ * unless --natural-heights) a proof at heights that are no default shape is refused with the list
+ * of shapes and why it is none of them; otherwise its own heights make its own circuit, key and
+ * verifier contract. Prove with `padTo: shapeChooser().padTo` (src/wrap/shapes.ts) to get a shape.
+ * See docs/wrap.md.
  */
 import { ZkmipsError } from "../errors.ts";
 import { buildMachine } from "../mips/air/machine.ts";
@@ -32,7 +34,7 @@ export async function mipsWrapInput(
   file: Uint8Array,
   vkey: bigint,
   options: ProofOptions = DEFAULT_OPTIONS,
-  config: { allowNatural?: boolean } = {},
+  config: { requireShape?: boolean } = {},
 ): Promise<MipsWrapInput> {
   const st = await verifyMips(file, { vkey }, options);
   if (st.exitCode !== 0)
@@ -45,7 +47,7 @@ export async function mipsWrapInput(
   const { proof } = decodeProof(air, options, d.stark);
   const heights = Object.fromEntries(air.tables.map((t, i) => [t.name, proof.logHeights[i]]));
   const named = shapeOfHeights(heights);
-  if (!named && !config.allowNatural)
+  if (!named && config.requireShape)
     throw new ZkmipsError(
       `the proof's table heights are none of the default shapes (${DEFAULT_SHAPES.map((s) => s.id).join(", ")}): ${explainNoShape(heights)}`,
       "prove with `zkmips prove` (it pads to the smallest shape that fits) or --shape ID; or wrap at its own heights with --natural-heights (its own circuit and key)",

@@ -19,6 +19,7 @@ import type { ProofOptions } from "../../src/stark/options.ts";
 import { releaseSnarkjsCurves } from "../../src/wrap/groth16/snarkjs.ts";
 import { verifyGroth16ProofFile } from "../../src/wrap/groth16/verify-file.ts";
 import { mipsWrapInput } from "../../src/wrap/mips.ts";
+import { shapeChooser } from "../../src/wrap/shapes.ts";
 import { proveWrap, setupWrap } from "../../src/wrap/wrap.ts";
 import { describeFull } from "../support/full.ts";
 import { checkOnChain, deployStack } from "./e2e-support.ts";
@@ -47,8 +48,13 @@ describeFull("wrap end to end with the MIPS machine (fibonacci guest)", function
   it("MIPS STARK (2-query options) → Groth16 → gateway verifyProof; bad inputs revert", async () => {
     const elf = fs.readFileSync(ELF);
     const vkey = await vkeyOfElf(elf, WRAP_SMALL_OPTIONS);
-    const p = await proveElf(elf, { input: Uint8Array.from([3, 0, 0, 0]), options: WRAP_SMALL_OPTIONS });
-    const inp = await mipsWrapInput(p.file, vkey, WRAP_SMALL_OPTIONS);
+    const p = await proveElf(elf, {
+      input: Uint8Array.from([3, 0, 0, 0]),
+      options: WRAP_SMALL_OPTIONS,
+      padTo: shapeChooser().padTo,
+    });
+    const inp = await mipsWrapInput(p.file, vkey, WRAP_SMALL_OPTIONS, { requireShape: true });
+    expect(inp.shape.name).to.equal("mips-s12");
     const t0 = performance.now();
     const { circuit, key } = await setupWrap(inp.shape, {
       mode: "dev",

@@ -72,7 +72,9 @@ export function register(program: Command): void {
       try {
         const vkey = flags.vkey ? parseVkeyHex(flags.vkey) : await vkeyOfElf(readFile(flags.elf!, "ELF"));
         log("checking the STARK proof");
-        const input = await mipsWrapInput(file, vkey, undefined, { allowNatural: flags.naturalHeights });
+        const input = await mipsWrapInput(file, vkey, undefined, {
+          requireShape: !flags.naturalHeights,
+        });
         log(`shape ${shapeId(input.shape)}`);
         if (flags.setup === "dev") log(DEV_WARNING);
         const { circuit, key } = await setupWrap(input.shape, {
