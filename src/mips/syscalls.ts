@@ -4,6 +4,7 @@
  * returned in $v0 with $a3 = 0, or an errno in $v0 with $a3 = 1. Every call listed in
  * docs/executor.md is handled; any other number is a fault, never a silent no-op.
  * Guest-visible state that lives outside memory (break, mmap cursor, virtual clock) is kept here.
+ * The mmap, clock and rt_sigaction rules are chosen so the MIPS AIR can prove them (docs/executor.md).
  */
 import type { Cpu, SyscallHandler } from "./cpu.ts";
 import {
@@ -44,6 +45,8 @@ const STRACE = process.env.ZKMIPS_STRACE === "1";
 
 /** Start of the virtual wall clock (CLOCK_REALTIME): 2024-01-01T00:00:00Z. */
 export const REALTIME_EPOCH_S = 1704067200;
+/** Each clock_gettime advances the virtual clock by this much before reading it. */
+export const CLOCK_STEP_NS = 1000;
 
 /** Growable byte sink. */
 export class ByteSink {
@@ -80,14 +83,13 @@ export class LinuxSyscalls implements SyscallHandler {
   brk: number;
   /** Lowest address handed out by mmap so far; mmap grows down from the stack. */
   mmapLow = STACK_BOTTOM;
-  /** Nanoseconds slept by nanosleep, added to the virtual clock. */
-  sleptNs = 0;
+  /** Virtual clock (seconds, nanoseconds < 1e9): advanced by clock_gettime and nanosleep only. */
+  clockSec = 0;
+  clockNsec = 0;
   /** Set while tracing: sees every memory word the current syscall touches. */
   observer: AccessObserver | undefined;
-  private readonly sigactions = new Map<number, Uint8Array>();
   private readonly brkStart: number;
   private brkHigh: number;
-  private readonly mmapped: { lo: number; hi: number }[] = [];
 
   constructor(
     private readonly mem: Memory,
@@ -159,7 +161,7 @@ export class LinuxSyscalls implements SyscallHandler {
         result = this.nanosleep(cpu, a0);
         break;
       case 4194: // rt_sigaction
-        result = this.sigaction(cpu, a0, a1, a2);
+        result = this.sigaction(cpu, a0, a2);
         break;
       case 4195: // rt_sigprocmask: no signals are ever delivered; the old mask reads as empty
         if (a2 !== 0) result = this.fill(cpu, a2, new Uint8Array(Math.min(a3 >>> 0, 128)));
@@ -341,33 +343,17 @@ export class LinuxSyscalls implements SyscallHandler {
     if (!(flags & MAP_ANONYMOUS) || fd !== -1) return -ENODEV; // only anonymous mappings
     if (len === 0) return -EINVAL;
     const size = Math.ceil(len / PAGE_BYTES) * PAGE_BYTES;
+    // MAP_FIXED: the address as given, contents kept (Linux would zero the range)
     if (flags & MAP_FIXED) {
       if (addr % PAGE_BYTES !== 0 || addr < this.brkHigh || addr + size > STACK_BOTTOM) return -EINVAL;
-      this.zero(addr, addr + size);
-      this.mark(addr, addr + size);
+      if (addr < this.mmapLow) this.mmapLow = addr;
       return addr;
     }
-    // a hint is honoured when the range is free, as Linux does
-    if (addr !== 0 && addr % PAGE_BYTES === 0 && addr >= this.brkHigh && addr + size <= STACK_BOTTOM) {
-      if (!this.mmapped.some((m) => addr < m.hi && m.lo < addr + size)) {
-        this.mark(addr, addr + size);
-        return addr;
-      }
-    }
-    let lo = this.mmapLow - size;
-    for (;;) {
-      const hit = this.mmapped.find((m) => lo < m.hi && m.lo < lo + size);
-      if (!hit) break;
-      lo = hit.lo - size;
-    }
+    // otherwise the hint is ignored: the next range below the lowest mapping
+    const lo = this.mmapLow - size;
     if (lo < this.brkHigh) return -ENOMEM;
-    this.mark(lo, lo + size);
+    this.mmapLow = lo;
     return lo;
-  }
-
-  private mark(lo: number, hi: number): void {
-    this.mmapped.push({ lo, hi });
-    if (lo < this.mmapLow) this.mmapLow = lo;
   }
 
   private madvise(addr: number, len: number, advice: number): number {
@@ -389,16 +375,21 @@ export class LinuxSyscalls implements SyscallHandler {
     throw cpu.fault(`unsupported futex operation ${op}`, cpu.syscallPc);
   }
 
-  /** Virtual clock: one nanosecond per executed instruction plus time slept. */
-  nowNs(cpu: Cpu): number {
-    return cpu.cycles + this.sleptNs;
+  /** Advances the virtual clock (sec >= 0, 0 <= nsec < 1e9). */
+  private advanceClock(sec: number, nsec: number): void {
+    this.clockNsec += nsec;
+    this.clockSec += sec;
+    if (this.clockNsec >= 1e9) {
+      this.clockNsec -= 1e9;
+      this.clockSec++;
+    }
   }
 
   private clockGettime(cpu: Cpu, clock: number, ts: number): number {
     if (clock < 0 || clock > 11) return -EINVAL;
-    const ns = this.nowNs(cpu);
+    this.advanceClock(0, CLOCK_STEP_NS);
     const base = clock === 0 || clock === 8 || clock === 11 ? REALTIME_EPOCH_S : 0; // REALTIME, *_ALARM, TAI
-    return this.fill(cpu, ts, words(base + Math.floor(ns / 1e9), ns % 1e9));
+    return this.fill(cpu, ts, words(base + this.clockSec, this.clockNsec));
   }
 
   private nanosleep(cpu: Cpu, req: number): number {
@@ -406,20 +397,15 @@ export class LinuxSyscalls implements SyscallHandler {
     const sec = this.loadWord(req);
     const nsec = this.loadWord(req + 4);
     if (sec < 0 || nsec < 0 || nsec >= 1e9) return -EINVAL;
-    this.sleptNs += sec * 1e9 + nsec;
+    this.advanceClock(sec, nsec);
     void cpu;
     return 0;
   }
 
-  private sigaction(cpu: Cpu, sig: number, act: number, oact: number): number {
+  /** Signals are never delivered: the new action (act) is ignored and the old one reads as SIG_DFL. */
+  private sigaction(cpu: Cpu, sig: number, oact: number): number {
     if (sig < 1 || sig > 128) return -EINVAL;
-    const size = 24; // O32 struct sigaction: flags, handler, 16-byte mask
-    const old = this.sigactions.get(sig) ?? new Uint8Array(size);
-    if (act !== 0) {
-      if (!this.range(act, size)) return -EFAULT;
-      this.sigactions.set(sig, this.loadBytes(act >>> 0, size));
-    }
-    return oact !== 0 ? this.fill(cpu, oact, old) : 0;
+    return oact !== 0 ? this.fill(cpu, oact, new Uint8Array(24)) : 0; // O32 struct sigaction: 24 bytes
   }
 
   private prlimit(cpu: Cpu, resource: number, old: number): number {

@@ -140,10 +140,18 @@ describe("MIPS executor: syscalls", () => {
     expect(chunks).to.deep.equal(["out!"]);
   });
 
-  it("clock_gettime is deterministic: 1 ns per executed instruction plus time slept", () => {
-    const ts = [...sys(4263, 1, DATA, 0, 0), ...li(1, DATA), asm.lw(S0, 4, 1), ...exit(0)];
+  it("clock_gettime is deterministic: each call advances the virtual clock by 1 us", () => {
+    const ts = [
+      ...sys(4263, 1, DATA, 0, 0),
+      ...sys(4263, 1, DATA + 8, 0, 0),
+      ...li(1, DATA),
+      asm.lw(S0, 4, 1),
+      asm.lw(S1, 12, 1),
+      asm.lw(S2, 8, 1),
+      ...exit(0),
+    ];
     const cpu = runSteps(ts, 100, { data: new Uint8Array(16) });
-    expect(cpu.r[S0]).to.equal(11); // the syscall is the 11th instruction
+    expect([cpu.r[S0], cpu.r[S1], cpu.r[S2]]).to.deep.equal([1000, 2000, 0]);
   });
 
   it("faults on an unknown syscall, naming the number and the pc", () => {
