@@ -1,9 +1,12 @@
 /**
  * Compiled contract artifacts (Hardhat's `artifacts/` output) for ethers v6 deployments outside
  * Hardhat's runtime (CLI commands, the relayer): locating the repository, building the
- * artifacts when they are missing, and deploying a contract by name.
+ * artifacts when they are missing, deploying a contract by name, and compiling a generated
+ * Solidity file (a Groth16 verifier from the `.zkmips/` cache, which Hardhat's build does not see)
+ * with the same local solc and settings as hardhat.config.ts.
  */
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,9 +67,43 @@ export interface Deployed {
   gasUsed: bigint;
 }
 
+interface SolcOutput {
+  errors?: { severity: string; formattedMessage: string }[];
+  contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>;
+}
+
+/** Compiles contract `contractName` of one Solidity file (solc 0.8.28 from npm, optimizer 200, cancun). */
+export function compileSolidity(file: string, contractName: string): Artifact {
+  const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
+  const input = {
+    language: "Solidity",
+    sources: { "Verifier.sol": { content: readFileSync(file, "utf8") } },
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
+  const c = out.contracts?.["Verifier.sol"]?.[contractName];
+  if (errors.length > 0 || c === undefined) {
+    throw new ZkmipsError(
+      `solc could not compile ${contractName} in ${file}: ${errors[0]?.formattedMessage.split("\n")[0] ?? "contract not found"}`,
+      "delete the key's cache directory and run the setup again",
+    );
+  }
+  return { contractName, abi: c.abi, bytecode: "0x" + c.evm.bytecode.object };
+}
+
 /** Deploys `name` with constructor `args` from `signer` and waits for the receipt. */
-export async function deploy(signer: Signer, name: string, args: unknown[] = []): Promise<Deployed> {
-  const a = loadArtifact(name);
+export async function deploy(
+  signer: Signer,
+  name: string,
+  args: unknown[] = [],
+  artifact?: Artifact,
+): Promise<Deployed> {
+  const a = artifact ?? loadArtifact(name);
   const factory = new ContractFactory(a.abi, a.bytecode, signer);
   const contract = await factory.deploy(...args);
   const receipt = await contract.deploymentTransaction()!.wait();

@@ -2,14 +2,16 @@
  * Deploys the bridge stacks with ethers v6 and records them in `deployments/<chainId>.json`:
  * - source: MessageOutbox;
  * - destination: verifier (MipsMockVerifier in mock mode; otherwise MipsVerifierGateway routed to
- *   MipsVerifierGroth16 over a generated Groth16 verifier), CommitteeBlockHashOracle,
+ *   MipsVerifierGroth16 over a generated Groth16 verifier: an address given, or the snarkjs
+ *   verifier of a cached Groth16 key, compiled with the local solc and deployed here),
+ *   CommitteeBlockHashOracle,
  *   StateInbox configured for the source outbox, and optionally the BridgedCounter example.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
-import { getAddress, type Signer } from "ethers";
+import { Contract, getAddress, type Signer } from "ethers";
 import { ZkmipsError } from "../errors.ts";
-import { deploy, REPO_ROOT, type Deployed } from "./artifacts.ts";
+import { compileSolidity, deploy, REPO_ROOT, type Deployed } from "./artifacts.ts";
 import { ZERO_HASH } from "./public-values.ts";
 
 export const DEFAULT_DEPLOYMENTS_DIR = path.join(REPO_ROOT, "deployments");
@@ -37,7 +39,32 @@ export interface DeploymentFile {
     committee: string[];
     threshold: number;
   };
+  /** Destination, real mode: the Groth16 route(s) registered in the gateway. */
+  groth16?: Groth16Route[];
   updatedAt: string;
+}
+
+/** One gateway route as recorded in the deployment file. */
+export interface Groth16Route {
+  selector: string;
+  verifier: string;
+  adapter: string;
+  /** Wrap shape whose circuit the key is for (when known). */
+  shapeId?: string;
+  contractName?: string;
+  /** Cache directory of the key (.zkmips/groth16/<circuit>/<setup>) and its setup kind. */
+  keyDir?: string;
+  setup?: string;
+}
+
+/** A cached Groth16 key whose generated verifier should be deployed (SetupResult fields). */
+export interface Groth16KeyRef {
+  verifierSol: string;
+  contractName: string;
+  selector: string;
+  shapeId?: string;
+  keyDir?: string;
+  setup?: string;
 }
 
 function record(d: Deployed): ContractRecord {
@@ -105,8 +132,8 @@ export interface DestinationOptions {
   /** Committee members (ascending order is enforced here) and threshold. */
   committee: string[];
   threshold: number;
-  /** Groth16 route (real mode): a deployed generated verifier and its selector. */
-  groth16?: { verifier: string; selector: string };
+  /** Groth16 route (real mode): a deployed generated verifier and its selector, or a key to deploy. */
+  groth16?: { verifier: string; selector: string } | Groth16KeyRef;
   /** Deploy the BridgedCounter example for this source sender. */
   counterSourceSender?: string;
 }
@@ -124,6 +151,7 @@ export async function deployDestination(signer: Signer, o: DestinationOptions): 
   const me = await signer.getAddress();
   const chainId = (await signer.provider!.getNetwork()).chainId;
   const all: Deployed[] = [];
+  const routes: Groth16Route[] = [];
   let verifier: Deployed;
   if (o.mock) {
     verifier = await deploy(signer, "MipsMockVerifier");
@@ -136,10 +164,10 @@ export async function deployDestination(signer: Signer, o: DestinationOptions): 
       );
     }
     verifier = await deploy(signer, "MipsVerifierGateway", [me]);
-    const adapter = await deploy(signer, "MipsVerifierGroth16", [o.groth16.verifier, o.groth16.selector]);
-    const gw = verifier.contract as unknown as { addRoute(a: string): Promise<{ wait(): Promise<unknown> }> };
-    await (await gw.addRoute(adapter.address)).wait();
-    all.push(verifier, adapter);
+    all.push(verifier);
+    const r = await deployGroth16Route(signer, verifier.address, o.groth16);
+    all.push(...r.deployed);
+    routes.push(r.route);
   }
   const members = [...o.committee].map((a) => getAddress(a)).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   const oracle = await deploy(signer, "CommitteeBlockHashOracle", [me, members, o.threshold]);
@@ -186,7 +214,48 @@ export async function deployDestination(signer: Signer, o: DestinationOptions): 
         committee: members,
         threshold: o.threshold,
       },
+      groth16: o.mock ? undefined : routes,
       updatedAt: new Date().toISOString(),
     },
+  };
+}
+
+/**
+ * Registers a Groth16 verifier in `gateway` (owner = `signer`): compiles and deploys the generated
+ * verifier of a cached key (or takes a deployed one), deploys MipsVerifierGroth16 over it with the
+ * key's selector, and calls `addRoute`.
+ */
+export async function deployGroth16Route(
+  signer: Signer,
+  gateway: string,
+  g: { verifier: string; selector: string } | Groth16KeyRef,
+): Promise<{ route: Groth16Route; deployed: Deployed[] }> {
+  if (!/^0x[0-9a-fA-F]{8}$/.test(g.selector))
+    throw new ZkmipsError(`selector must be 4 bytes of hex (0x + 8 digits), got ${g.selector}`);
+  const deployed: Deployed[] = [];
+  let target: string;
+  if ("verifierSol" in g) {
+    const v = await deploy(signer, g.contractName, [], compileSolidity(g.verifierSol, g.contractName));
+    deployed.push(v);
+    target = v.address;
+  } else {
+    target = getAddress(g.verifier);
+  }
+  const adapter = await deploy(signer, "MipsVerifierGroth16", [target, g.selector]);
+  deployed.push(adapter);
+  const gw = new Contract(gateway, ["function addRoute(address)"], signer);
+  await ((await gw.addRoute(adapter.address)) as { wait(): Promise<unknown> }).wait();
+  const key = "verifierSol" in g ? g : undefined;
+  return {
+    route: {
+      selector: g.selector.toLowerCase(),
+      verifier: target,
+      adapter: adapter.address,
+      shapeId: key?.shapeId,
+      contractName: key?.contractName,
+      keyDir: key?.keyDir,
+      setup: key?.setup,
+    },
+    deployed,
   };
 }

@@ -11,9 +11,11 @@
  *  4. attests the block hash when it holds committee keys, submits, records the result;
  *  5. executes every message of every accepted update that the inbox has not executed yet,
  *     with its Merkle proof, checking `messageStatus` first.
- * Every transaction is recorded in SQLite before and after it is sent; `fault` lets tests
- * crash the relayer between those points. docs/bridge.md has the state machine.
+ * Every transaction is recorded in SQLite before and after it is sent, and every proof (in real
+ * mode also the STARK proof before its wrap) before it is used; `fault` lets tests crash the
+ * relayer between those points. docs/bridge.md has the state machine.
  */
+import { createHash } from "node:crypto";
 import {
   Contract,
   getBytes,
@@ -40,10 +42,14 @@ import {
 import { RelayerStore, type ProofRow } from "./store.ts";
 import { withRetry } from "./rpc.ts";
 
+/** Length of selector || Groth16 proof (MipsVerifierGroth16.PROOF_BYTES_LENGTH). */
+const GROTH16_PROOF_BYTES = 260;
+
 /** How long to wait for a transaction to be mined before giving up (the next round resumes). */
 const TX_TIMEOUT_MS = 180_000;
 
-export type FaultPoint = "after-prove" | "after-submit-sent" | "after-submit-mined" | "after-message-sent";
+export type FaultPoint =
+  "after-stark" | "after-prove" | "after-submit-sent" | "after-submit-mined" | "after-message-sent";
 
 export type RelayerEvent = { event: string } & Record<string, unknown>;
 
@@ -76,6 +82,11 @@ export interface StepReport {
     cycles: number;
     proveSeconds: number;
     gasUsed: bigint;
+    /** Real mode: wrap (witness + Groth16 prove), key setup, shape and selector. */
+    wrapSeconds: number;
+    setupSeconds?: number;
+    shapeId?: string;
+    selector?: string;
   };
   executed: number;
   failed: number;
@@ -255,7 +266,18 @@ export class Relayer {
       mode: this.prover.mode,
     });
     const t0 = performance.now();
-    const proved = await this.prover.prove(encodeGuestInput(witness));
+    const input = encodeGuestInput(witness);
+    const inputHash = createHash("sha256").update(input).digest("hex");
+    const proved = await this.prover.prove(input, {
+      log: this.log,
+      checkpoint: {
+        load: () => this.store.stark(inputHash),
+        save: (st) => {
+          this.store.saveStark({ ...st, inputHash, blockNumber: Number(block) });
+          this.o.fault?.("after-stark");
+        },
+      },
+    });
     const proveMs = Math.round(performance.now() - t0);
     const row: ProofRow = {
       blockNumber: Number(block),
@@ -270,6 +292,15 @@ export class Relayer {
       status: "proved",
       submitTx: null,
       updateId: null,
+      details: {
+        mode: this.prover.mode,
+        proveSeconds: proved.proveSeconds,
+        wrapSeconds: proved.wrapSeconds,
+        setupSeconds: proved.setupSeconds,
+        shapeId: proved.shapeId,
+        selector: proved.selector,
+        starkReused: proved.starkReused,
+      },
     };
     this.store.saveProof(row);
     this.log({
@@ -320,8 +351,32 @@ export class Relayer {
     this.log({ event: "attested", blockNumber: row.blockNumber, blockHash: row.blockHash, tx: tx.hash });
   }
 
+  /**
+   * A Groth16 proof needs a route for its selector in the inbox's verifier gateway; without one
+   * the submission would revert with RouteNotFound, so say which verifier is missing instead.
+   */
+  private async checkRoute(row: ProofRow): Promise<void> {
+    const selector = hexlify(row.proof.subarray(0, 4));
+    const verifier = (await this.retry(() => this.inbox.VERIFIER(), "inbox VERIFIER")) as string;
+    const gw = new Contract(verifier, loadArtifact("MipsVerifierGateway").abi, this.o.dest);
+    let route: { verifier: string; frozen: boolean };
+    try {
+      route = (await gw.routes(selector)) as { verifier: string; frozen: boolean };
+    } catch {
+      return; // not a gateway: the verifier itself decides
+    }
+    if (BigInt(route.verifier) === 0n || route.frozen) {
+      throw new ZkmipsError(
+        `the verifier gateway ${verifier} has ${route.frozen ? "a frozen route" : "no route"} for selector ${selector}` +
+          (row.details?.shapeId ? ` (wrap shape ${row.details.shapeId})` : ""),
+        "deploy that shape's Groth16 verifier and add its route (zkmips deploy --role destination does it); the proof stays recorded",
+      );
+    }
+  }
+
   /** Step 4: submits a proved update; returns the receipt, or null when it turned out stale. */
   private async submit(row: ProofRow): Promise<{ updateId: number; receipt: TransactionReceipt } | null> {
+    if (row.proof.length === GROTH16_PROOF_BYTES) await this.checkRoute(row);
     await this.attest(row);
     let tx: TransactionResponse;
     try {
@@ -480,8 +535,12 @@ export class Relayer {
           blockNumber: row.blockNumber,
           messages: Number(pv.newCount - pv.prevCount),
           cycles: row.cycles,
-          proveSeconds: row.proveMs / 1000,
+          proveSeconds: row.details?.proveSeconds ?? row.proveMs / 1000,
           gasUsed: done.receipt.gasUsed,
+          wrapSeconds: row.details?.wrapSeconds ?? 0,
+          setupSeconds: row.details?.setupSeconds,
+          shapeId: row.details?.shapeId,
+          selector: row.details?.selector,
         };
       }
       state = await this.inboxState();

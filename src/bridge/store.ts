@@ -1,7 +1,9 @@
 /**
  * The relayer's progress in SQLite (`node:sqlite`, Node 22): proved and submitted updates and
  * the execution status of each message, written before and after every transaction so that a
- * restart resumes where the last run stopped. The chain stays the source of truth (the relayer
+ * restart resumes where the last run stopped. In real mode the STARK proof of an update's input is
+ * saved (`stark_proofs`, keyed by the input's sha256) before its Groth16 wrap starts, and the final
+ * proof before it is submitted, so a crash never costs a proof twice. The chain stays the source of truth (the relayer
  * re-reads the inbox first); this store avoids re-proving and records what was done.
  */
 import { createRequire } from "node:module";
@@ -43,6 +45,28 @@ export interface ProofRow {
   status: ProofStatus;
   submitTx: string | null;
   updateId: number | null;
+  /** Real mode: timings and the verifier the proof is for. */
+  details?: ProofDetails;
+}
+
+export interface ProofDetails {
+  mode: "mock" | "groth16";
+  proveSeconds: number;
+  wrapSeconds: number;
+  setupSeconds?: number;
+  shapeId?: string;
+  selector?: string;
+  starkReused?: boolean;
+}
+
+/** A STARK proof saved before its wrap (see the module comment). */
+export interface StarkRow {
+  inputHash: string;
+  blockNumber: number;
+  file: Uint8Array;
+  publicValues: Uint8Array;
+  cycles: number;
+  proveMs: number;
 }
 
 export interface MessageRow {
@@ -78,7 +102,38 @@ export class RelayerStore {
       CREATE TABLE IF NOT EXISTS messages (
         nonce INTEGER PRIMARY KEY, hash TEXT NOT NULL, update_id INTEGER NOT NULL,
         status TEXT NOT NULL, tx TEXT);
+      CREATE TABLE IF NOT EXISTS stark_proofs (
+        input_hash TEXT PRIMARY KEY, block_number INTEGER NOT NULL, file BLOB NOT NULL,
+        public_values BLOB NOT NULL, cycles INTEGER NOT NULL, prove_ms INTEGER NOT NULL);
     `);
+    // Databases written before real mode lack the details column.
+    const cols = this.db.prepare("PRAGMA table_info(proofs)").all() as { name: string }[];
+    if (!cols.some((c) => c.name === "details")) this.db.exec("ALTER TABLE proofs ADD COLUMN details TEXT");
+  }
+
+  saveStark(r: StarkRow): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO stark_proofs VALUES (?, ?, ?, ?, ?, ?)")
+      .run(r.inputHash, r.blockNumber, r.file, r.publicValues, r.cycles, r.proveMs);
+  }
+
+  stark(inputHash: string): StarkRow | undefined {
+    const r = this.db.prepare("SELECT * FROM stark_proofs WHERE input_hash = ?").get(inputHash) as
+      Record<string, unknown> | undefined;
+    if (r === undefined) return undefined;
+    return {
+      inputHash: String(r.input_hash),
+      blockNumber: Number(r.block_number),
+      file: new Uint8Array(r.file as Uint8Array),
+      publicValues: new Uint8Array(r.public_values as Uint8Array),
+      cycles: Number(r.cycles),
+      proveMs: Number(r.prove_ms),
+    };
+  }
+
+  /** Number of STARK proofs kept (status and tests). */
+  starkCount(): number {
+    return Number((this.db.prepare("SELECT COUNT(*) AS n FROM stark_proofs").get() as { n: number }).n);
   }
 
   /** Binds the store to one (source, outbox, destination, inbox); refuses a different one. */
@@ -103,7 +158,11 @@ export class RelayerStore {
 
   saveProof(r: ProofRow): void {
     this.db
-      .prepare(`INSERT OR REPLACE INTO proofs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT OR REPLACE INTO proofs (block_number, block_hash, prev_block, prev_count, new_count,
+           public_values, proof, cycles, prove_ms, status, submit_tx, update_id, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(
         r.blockNumber,
         r.blockHash,
@@ -117,6 +176,7 @@ export class RelayerStore {
         r.status,
         r.submitTx,
         r.updateId,
+        r.details === undefined ? null : JSON.stringify(r.details),
       );
   }
 
@@ -146,6 +206,7 @@ export class RelayerStore {
       status: r.status as ProofStatus,
       submitTx: (r.submit_tx as string | null) ?? null,
       updateId: r.update_id === null ? null : Number(r.update_id),
+      details: typeof r.details === "string" ? (JSON.parse(r.details) as ProofDetails) : undefined,
     };
   }
 

@@ -1,18 +1,13 @@
 /**
  * `zkmips demo --mock` end to end (two spawned chains; CI): the relayed messages are executed on
- * the destination and both deployment files are written. Without --mock the demo refuses to
- * start, naming why real proving is unavailable, and never submits a fake proof.
+ * the destination and both deployment files are written. Real mode's refusals are tested in
+ * preflight.test.ts, the real run itself in real.full.test.ts.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { formatDemoReport, runDemo } from "../../src/bridge/demo.ts";
-import { ZkmipsError } from "../../src/errors.ts";
-
-const run = promisify(execFile);
 
 describe("zkmips demo", function () {
   this.timeout(300_000);
@@ -23,7 +18,7 @@ describe("zkmips demo", function () {
     expect(r.mode).to.equal("mock");
     expect(r.messages).to.equal(4);
     expect(r.counterValue).to.equal(1n + 2n + 3n + 4n);
-    expect(r.cycles).to.be.within(300_000, 3_000_000);
+    expect(r.cycles).to.be.within(10_000, 3_000_000); // ~40k with the keccak-f precompile
     expect(r.gasSubmit > 100_000n && r.gasExecute > 0n).to.equal(true);
     const src = JSON.parse(readFileSync(path.join(dir, "31337.json"), "utf8"));
     const dst = JSON.parse(readFileSync(path.join(dir, "31338.json"), "utf8"));
@@ -34,14 +29,5 @@ describe("zkmips demo", function () {
     const text = formatDemoReport(r);
     expect(text).to.match(/MOCK MODE/);
     expect(text).to.match(/BridgedCounter.count\(\) on the destination = 10/);
-  });
-
-  it("without --mock refuses clearly instead of faking a proof", async () => {
-    const err = await runDemo({ mock: false }).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(ZkmipsError);
-    expect((err as Error).message).to.match(/real proving of state updates is not available/);
-    const cli = await run("npx", ["zkmips", "demo"]).catch((e: { code: number; stderr: string }) => e);
-    expect((cli as { code: number }).code).to.equal(1);
-    expect((cli as { stderr: string }).stderr).to.match(/zkmips: error: real proving .* --mock/);
   });
 });

@@ -2,12 +2,17 @@
  * Two spawned Hardhat nodes (chains 31337 and 31338) and a fresh bridge stack on them per test:
  * MessageOutbox on the source; MipsMockVerifier, committee oracle (dev account 1), StateInbox
  * and BridgedCounter on the destination. Shared by the relayer and end-to-end tests.
+ * With `{ groth16: true }` the inbox points at a MipsVerifierGateway routed (selector
+ * STUB_SELECTOR) through MipsVerifierGroth16 to the Groth16VerifierStub TEST DOUBLE, which accepts
+ * exactly the proof and public signals last given to its `setExpected` — the real-mode plumbing
+ * (260-byte proofBytes, routes) without the cryptography.
  */
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AbiCoder, Contract, type TransactionResponse } from "ethers";
 import { deployDestination, deploySource } from "../../src/bridge/deploy.ts";
+import { deploy } from "../../src/bridge/artifacts.ts";
 import { devWallet, startHardhatNode, type LocalNode } from "../../src/bridge/nodes.ts";
 import { ensureArtifacts } from "../../src/bridge/artifacts.ts";
 import type { RelayerOptions } from "../../src/bridge/relayer.ts";
@@ -44,17 +49,24 @@ export interface Stack {
   /** Relayer options for this stack (fresh temporary database unless given). */
   relayerOptions(extra?: Partial<RelayerOptions>): RelayerOptions;
   dbPath: string;
+  programVKey: string;
+  /** With { groth16: true }: the Groth16VerifierStub test double behind the gateway. */
+  groth16Stub?: Contract;
 }
 
-export async function deployStack(c: Chains): Promise<Stack> {
+export const STUB_SELECTOR = "0x5e1ec7ed";
+
+export async function deployStack(c: Chains, opts: { groth16?: boolean } = {}): Promise<Stack> {
   const user = devWallet(2, c.src.provider);
   const source = await deploySource(devWallet(0, c.src.provider));
+  const stub = opts.groth16 ? await deploy(devWallet(0, c.dst.provider), "Groth16VerifierStub") : undefined;
   const dest = await deployDestination(devWallet(0, c.dst.provider), {
     sourceChainId: c.src.chainId,
     sourceOutbox: source.outbox.address,
     initialBlockNumber: BigInt(source.outbox.blockNumber),
     programVKey: "0x" + "00".repeat(31) + "01",
-    mock: true,
+    mock: !opts.groth16,
+    groth16: stub ? { verifier: stub.address, selector: STUB_SELECTOR } : undefined,
     committee: [devWallet(1).address],
     threshold: 1,
     counterSourceSender: user.address,
@@ -69,6 +81,8 @@ export async function deployStack(c: Chains): Promise<Stack> {
     inbox: dest.inbox.contract as Contract,
     counter: dest.counter!.contract as Contract,
     dbPath,
+    programVKey: "0x" + "00".repeat(31) + "01",
+    groth16Stub: stub?.contract as Contract | undefined,
     async send(...by: number[]) {
       const blocks: number[] = [];
       for (const b of by) {

@@ -3,7 +3,10 @@
  * committee oracle, StateInbox[, BridgedCounter]) to a network named in hardhat.config.ts
  * (`--network`, its configured accounts sign) or to a JSON-RPC URL (`--rpc`, key from
  * ZKMIPS_DEPLOYER_KEY; local dev chains 31337/31338 fall back to Hardhat's account 0), and
- * records it in deployments/<chainId>.json.
+ * records it in deployments/<chainId>.json. A non-mock destination without --groth16-verifier
+ * first runs the real-mode preflight on a sample input (refusing with one line when the
+ * storage-proof guest cannot be proven and wrapped), gets the wrap shape's Groth16 key (cache or
+ * dev setup, NOT for production), then compiles and deploys its generated verifier and routes it.
  */
 import type { Command } from "commander";
 import { Wallet, isAddress, type Signer } from "ethers";
@@ -18,7 +21,9 @@ import {
   writeDeployment,
 } from "../../bridge/deploy.ts";
 import { devWallet } from "../../bridge/nodes.ts";
+import type { RealModeSetup } from "../../bridge/real.ts";
 import { connectRpc } from "../../bridge/rpc.ts";
+import { setupProgressBar } from "./demo.ts";
 
 interface DeployOpts {
   network?: string;
@@ -33,6 +38,8 @@ interface DeployOpts {
   groth16Verifier?: string;
   selector?: string;
   deploymentsDir: string;
+  cache: string;
+  maxConstraints?: string;
 }
 
 async function signerFor(o: DeployOpts): Promise<{ signer: Signer; close: () => Promise<void> }> {
@@ -84,9 +91,14 @@ export function register(program: Command): void {
     .option("--threshold <n>", "destination: signatures the committee oracle needs", "1")
     .option("--counter-sender <address>", "destination: also deploy BridgedCounter for this source sender")
     .option("--program-vkey <hex>", "destination: programVKey of the storage-proof guest (default: computed)")
-    .option("--groth16-verifier <address>", "destination: deployed generated Groth16 verifier (non-mock)")
-    .option("--selector <hex4>", "destination: its 4-byte verifier selector (non-mock)")
+    .option(
+      "--groth16-verifier <address>",
+      "destination, non-mock: an already deployed generated Groth16 verifier (default: preflight, dev key, deploy its verifier)",
+    )
+    .option("--selector <hex4>", "destination: the 4-byte selector of --groth16-verifier")
     .option("--deployments-dir <dir>", "where to write <chainId>.json", DEFAULT_DEPLOYMENTS_DIR)
+    .option("--cache <dir>", "non-mock: artifact cache (wrap circuits, Groth16 keys)", ".zkmips")
+    .option("--max-constraints <n>", "non-mock: refuse wrap circuits larger than this (default 2^22)")
     .action(async (o: DeployOpts) => {
       if (o.role !== "source" && o.role !== "destination") {
         throw new ZkmipsError(`--role must be source or destination, got ${o.role}`);
@@ -95,11 +107,34 @@ export function register(program: Command): void {
       if (o.role === "destination") {
         if (!o.sourceDeployment)
           throw new ZkmipsError("a destination deployment needs --source-deployment <file>");
-        if (!o.mock && (!o.groth16Verifier || !o.selector)) {
-          throw new ZkmipsError(
-            "a non-mock destination needs --groth16-verifier and --selector",
-            "real proving of the storage-proof guest is not available yet; use --mock for a test deployment",
-          );
+        if (!o.mock && !o.groth16Verifier !== !o.selector) {
+          throw new ZkmipsError("--groth16-verifier and --selector go together");
+        }
+      }
+      // Real mode without a given verifier: preflight + key of the wrap shape before any chain is touched.
+      let real: RealModeSetup | undefined;
+      if (o.role === "destination" && !o.mock && !o.groth16Verifier) {
+        const maxConstraints = o.maxConstraints === undefined ? undefined : Number(o.maxConstraints);
+        if (maxConstraints !== undefined && !(Number.isInteger(maxConstraints) && maxConstraints > 0))
+          throw new ZkmipsError(`--max-constraints must be a positive integer, got ${o.maxConstraints}`);
+        const { prepareRealMode } = await import("../../bridge/real.ts");
+        const { closeHashPool } = await import("../../hash/sponge.ts");
+        const bar = setupProgressBar();
+        try {
+          real = await prepareRealMode({
+            messages: [1, 2, 3].map((i) => ({
+              target: "0x" + "c0".repeat(20),
+              payload: "0x7cf5dab0" + i.toString(16).padStart(64, "0"),
+            })),
+            destChainId: 31338n,
+            cacheRoot: o.cache,
+            limits: maxConstraints === undefined ? undefined : { maxConstraints },
+            log: (l) => void process.stderr.write(`zkmips deploy: ${l}\n`),
+            onSetupProgress: bar.onProgress,
+          });
+        } finally {
+          bar.stop();
+          await closeHashPool();
         }
       }
       const { signer, close } = await signerFor(o);
@@ -139,11 +174,17 @@ export function register(program: Command): void {
           mock: o.mock === true,
           committee: committee.map((a) => a.trim()),
           threshold,
-          groth16: o.mock ? undefined : { verifier: o.groth16Verifier!, selector: o.selector! },
+          groth16: o.mock
+            ? undefined
+            : (real?.key ?? { verifier: o.groth16Verifier!, selector: o.selector! }),
           counterSourceSender: o.counterSender,
         });
         const file = writeDeployment(d.file, o.deploymentsDir);
         for (const c of d.all) process.stdout.write(`${c.name.padEnd(26)} ${c.address}\n`);
+        for (const r of d.file.groth16 ?? [])
+          process.stdout.write(
+            `route ${r.selector} -> ${r.adapter}${r.shapeId ? ` (shape ${r.shapeId})` : ""}\n`,
+          );
         process.stdout.write(`chain ${d.file.chainId}; wrote ${file}\n`);
       } finally {
         await close();

@@ -5,6 +5,8 @@
  * 31337/31338 fall back to Hardhat's development account 3); ZKMIPS_COMMITTEE_KEYS
  * (comma-separated) lets the relayer attest block hashes for a committee oracle (devnets; the
  * demo committee, Hardhat's account 1, is used automatically when the deployment names it).
+ * Without --mock each update is preflighted, proven (MIPS STARK), wrapped (Groth16, dev key from
+ * the cache) and submitted; the STARK and the final proof are kept in the database first.
  */
 import path from "node:path";
 import type { Command } from "commander";
@@ -17,6 +19,7 @@ import { groth16Prover, mockProver } from "../../bridge/prover.ts";
 import { Relayer, jsonLogger } from "../../bridge/relayer.ts";
 import { connectRpc } from "../../bridge/rpc.ts";
 import { RelayerStore } from "../../bridge/store.ts";
+import { setupProgressBar } from "./demo.ts";
 
 const LOCAL_CHAINS = new Set([31337n, 31338n]);
 
@@ -63,6 +66,7 @@ interface RelayOpts {
   once?: boolean;
   db?: string;
   interval: string;
+  cache: string;
 }
 
 export function register(program: Command): void {
@@ -77,6 +81,7 @@ export function register(program: Command): void {
     .option("--once", "do one round and exit")
     .option("--db <file>", "SQLite progress database (default .zkmips/relayer/<chain>-<inbox>.sqlite)")
     .option("--interval <seconds>", "pause between rounds", "2")
+    .option("--cache <dir>", "real mode: artifact cache (wrap circuits, Groth16 keys)", ".zkmips")
     .action(async (opts: RelayOpts) => {
       for (const [flag, v] of [
         ["--source-rpc", opts.sourceRpc],
@@ -87,7 +92,15 @@ export function register(program: Command): void {
       }
       const confirmations = nonNegInt(opts.confirmations, "--confirmations");
       const interval = nonNegInt(opts.interval, "--interval");
-      const prover = opts.mock ? mockProver() : await groth16Prover();
+      // Real mode: every update's input goes through the preflight before it is proven.
+      const bar = setupProgressBar();
+      const prover = opts.mock
+        ? mockProver()
+        : groth16Prover({
+            cacheRoot: opts.cache,
+            log: (l) => void process.stderr.write(`zkmips relay: ${l}\n`),
+            onSetupProgress: bar.onProgress,
+          });
       const source = await connectRpc(opts.sourceRpc, "--source-rpc");
       const dest = await connectRpc(opts.destRpc, "--dest-rpc");
       const dep = readDeployment(opts.deployment);
@@ -138,6 +151,7 @@ export function register(program: Command): void {
       try {
         await relayer.run({ once: opts.once, intervalMs: interval * 1000, signal: ac.signal });
       } finally {
+        bar.stop();
         relayer.close();
         source.destroy();
         dest.destroy();
@@ -162,10 +176,11 @@ export function register(program: Command): void {
         process.stdout.write(
           `messages: ${counts.executed} executed, ${counts.failed} failed (target reverted), ${counts.sent} sent (unconfirmed), ${counts.foreign} for other chains\n`,
         );
+        process.stdout.write(`STARK proofs kept for wrapping: ${store.starkCount()}\n`);
         process.stdout.write(`updates (${proofs.length}):\n`);
         for (const p of proofs) {
           process.stdout.write(
-            `  source block ${p.blockNumber}  nonces ${p.prevCount}..${p.newCount - 1}  ${p.status}${p.updateId !== null ? ` (inbox update ${p.updateId})` : ""}  ${p.cycles} cycles${p.submitTx ? `  tx ${p.submitTx}` : ""}\n`,
+            `  source block ${p.blockNumber}  nonces ${p.prevCount}..${p.newCount - 1}  ${p.status}${p.updateId !== null ? ` (inbox update ${p.updateId})` : ""}  ${p.cycles} cycles${p.details?.selector ? `  groth16 selector ${p.details.selector}` : p.proof.length === 0 ? "  mock" : ""}${p.submitTx ? `  tx ${p.submitTx}` : ""}\n`,
           );
         }
       } finally {
