@@ -17,6 +17,7 @@ import { MovCondChip } from "./chips/movcond.ts";
 import { SignExtChip } from "./chips/signext.ts";
 import { DivChip } from "./chips/div.ts";
 import { ClzChip } from "./chips/clz.ts";
+import { KeccakChip, KeccakMemChip } from "./chips/keccak.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
   NUM_PUBLIC_INPUTS,
@@ -37,6 +38,10 @@ export interface MipsMachine {
   readonly program: ProgramImage;
   readonly chips: readonly InstrChip[];
   readonly io: IoChip;
+  /** False when the AIR was built without the Keccak tables (then a keccakf syscall cannot balance). */
+  readonly hasKeccak: boolean;
+  readonly keccak: KeccakChip;
+  readonly keccakMem: KeccakMemChip;
   /** Table index of each named table. */
   readonly tableIndex: ReadonlyMap<string, number>;
   /** Constraint names per table (same order as the table's user constraints). */
@@ -67,8 +72,26 @@ export function instructionChips(): InstrChip[] {
   ];
 }
 
-/** Builds the AIR for `program` (table order: Program, Byte, MemFinal, Io, then one table per chip). */
-export function buildMachine(program: ProgramImage, programHeight?: number): MipsMachine {
+export interface MachineOptions {
+  /**
+   * Include the Keccak and KeccakMem tables (default true). They come last and have no
+   * preprocessed columns, so the AIR without them is a prefix with the same programVKey; a proof
+   * of a run without keccakf calls may omit them (2,657 columns less to open). Without them the
+   * Syscall chip's KECCAK sends have no receiver, so a keccakf call cannot be proven.
+   */
+  keccak?: boolean;
+}
+
+/**
+ * Builds the AIR for `program` (table order: Program, Byte, MemFinal, Io, one table per chip, then
+ * Keccak, KeccakMem unless `opts.keccak` is false).
+ */
+export function buildMachine(
+  program: ProgramImage,
+  programHeight?: number,
+  opts: MachineOptions = {},
+): MipsMachine {
+  const hasKeccak = opts.keccak ?? true;
   const air = new AirBuilder(AIR_NAME, AIR_VERSION, NUM_PUBLIC_INPUTS);
   const { columns, rowOfPc, decoded } = buildProgramColumns(program, programHeight);
   byteColumns ??= buildByteColumns();
@@ -88,6 +111,13 @@ export function buildMachine(program: ProgramImage, programHeight?: number): Mip
     chip.define(cx);
     ctxs.push([chip.name, cx]);
   }
+  const keccak = new KeccakChip();
+  const keccakMem = new KeccakMemChip();
+  for (const k of hasKeccak ? [keccak, keccakMem] : []) {
+    const cx = new Ctx(air.addTable({ name: k.name, mainWidth: k.layout.width }), k.layout);
+    k.define(cx);
+    ctxs.push([k.name, cx]);
+  }
   definePublic(air);
   const def = air.build();
   return {
@@ -95,6 +125,9 @@ export function buildMachine(program: ProgramImage, programHeight?: number): Mip
     program,
     chips,
     io,
+    hasKeccak,
+    keccak,
+    keccakMem,
     tableIndex: new Map(def.tables.map((t) => [t.name, t.index])),
     constraintNames: new Map(ctxs.map(([n, c]) => [n, c.constraintNames])),
     programHeight: columns[0].length,

@@ -1,8 +1,8 @@
 /**
  * Proving, verifying and the program verifying key for MIPS runs.
  *
- * Proof file (version 1, little-endian): "ZKMIPSP" 0x01 | u8 log2 height of the Program table |
- * u8 exit code | u16 public-values length | public-values bytes | the STARK proof (src/stark format,
+ * Proof file (version 1, little-endian): "ZKMIPSP" 0x01 | u8 log2 height of the Program table
+ * (bit 7 set: the AIR includes the Keccak tables, see MachineOptions) | u8 exit code | u16 public-values length | public-values bytes | the STARK proof (src/stark format,
  * to the end). Decoding is canonical (length <= PV_MAX, nothing left over); the STARK verifier
  * decodes the rest canonically too.
  *
@@ -16,6 +16,7 @@ import { verify } from "../../stark/verifier.ts";
 import { hashRowsParallel } from "../../hash/sponge.ts";
 import { poseidonBatchParallel } from "../../hash/poseidon.ts";
 import { type MipsMachine, buildMachine } from "./machine.ts";
+import type { AirDefinition } from "../../stark/air.ts";
 import { type ExecutionSummary, type PadTo, generateWitness } from "./witness.ts";
 import { type ProgramImage, PV_MAX, publicInputs } from "./tables.ts";
 
@@ -44,6 +45,18 @@ export interface MipsProof {
 export interface MipsProver {
   machine: MipsMachine;
   pk: ProvingKey;
+  /** The same AIR without the Keccak tables (same vkey), used for runs without keccakf calls. */
+  lean?: { machine: MipsMachine; pk: ProvingKey };
+}
+
+/** The prover for the AIR without the Keccak tables: a prefix of the tables, the same preprocessed data. */
+function leanProver(p: MipsProver): { machine: MipsMachine; pk: ProvingKey } {
+  if (!p.lean) {
+    const machine = buildMachine(p.machine.program, p.machine.programHeight, { keccak: false });
+    const n = machine.air.tables.length;
+    p.lean = { machine, pk: { ...p.pk, air: machine.air, preLde: p.pk.preLde.slice(0, n) } };
+  }
+  return p.lean;
 }
 
 /** Builds the AIR for a program and commits its preprocessed tables (the vkey). */
@@ -80,10 +93,24 @@ export async function proveMips(
   run: ExecutionSummary,
   config: ProveMipsConfig = {},
 ): Promise<MipsProof> {
-  const { machine, pk } = prover;
+  let { machine, pk } = prover;
   const phasesMs: Record<string, number> = {};
   const t0 = performance.now();
-  const wit = generateWitness(machine, run, { padTo: config.padTo });
+  let wit = generateWitness(machine, run, { padTo: config.padTo });
+  if (machine.hasKeccak && wit.rowsPerTable.get("Keccak") === 0) {
+    // No keccakf call: prove with the AIR without the Keccak tables (fewer columns to open).
+    ({ machine, pk } = leanProver(prover));
+    const n = machine.air.tables.length;
+    const names = new Set(machine.air.tables.map((t) => t.name));
+    wit = {
+      ...wit,
+      traces: wit.traces.slice(0, n),
+      rowsPerTable: new Map([...wit.rowsPerTable].filter(([k]) => names.has(k))),
+      naturalLogHeights: Object.fromEntries(
+        Object.entries(wit.naturalLogHeights).filter(([k]) => names.has(k)),
+      ),
+    };
+  }
   phasesMs.witness = performance.now() - t0;
   config.onPhase?.("witness", phasesMs.witness);
   const { bytes } = await prove(pk, wit.traces, wit.publicInputs, {
@@ -95,7 +122,13 @@ export async function proveMips(
       config.onPhase?.(name, ms);
     },
   });
-  const file = encodeProofFile(Math.log2(machine.programHeight), wit.exitCode, wit.publicValues, bytes);
+  const file = encodeProofFile(
+    Math.log2(machine.programHeight),
+    wit.exitCode,
+    wit.publicValues,
+    bytes,
+    machine.hasKeccak,
+  );
   const logHeights: Record<string, number> = {};
   let cells = 0;
   machine.air.tables.forEach((t, i) => {
@@ -126,13 +159,14 @@ export function encodeProofFile(
   exitCode: number,
   pv: Uint8Array,
   stark: Uint8Array,
+  keccak = false,
 ): Uint8Array {
   if (pv.length > PV_MAX)
     throw new ZkmipsError(`public values are ${pv.length} bytes, more than PV_MAX = ${PV_MAX}`);
   const out = new Uint8Array(MAGIC.length + 4 + pv.length + stark.length);
   out.set(MAGIC, 0);
   let o = MAGIC.length;
-  out[o++] = programLogHeight;
+  out[o++] = programLogHeight | (keccak ? KECCAK_FLAG : 0);
   out[o++] = exitCode;
   out[o++] = pv.length & 255;
   out[o++] = pv.length >> 8;
@@ -141,8 +175,13 @@ export function encodeProofFile(
   return out;
 }
 
+/** Bit of the height byte: the proof's AIR includes the Keccak tables. */
+const KECCAK_FLAG = 0x80;
+
 export interface DecodedProofFile {
   programLogHeight: number;
+  /** The AIR includes the Keccak tables. */
+  keccak: boolean;
   exitCode: number;
   publicValues: Uint8Array;
   stark: Uint8Array;
@@ -158,7 +197,8 @@ export function decodeProofFile(file: Uint8Array): DecodedProofFile {
   if (file.length < MAGIC.length + 4) bad("too short");
   if (MAGIC.some((b, i) => file[i] !== b)) bad("bad magic or version");
   let o = MAGIC.length;
-  const programLogHeight = file[o++];
+  const keccak = (file[o] & KECCAK_FLAG) !== 0;
+  const programLogHeight = file[o++] & ~KECCAK_FLAG;
   const exitCode = file[o++];
   const pvLen = file[o] | (file[o + 1] << 8);
   o += 2;
@@ -167,6 +207,7 @@ export function decodeProofFile(file: Uint8Array): DecodedProofFile {
   if (file.length < o + pvLen) bad("truncated public values");
   return {
     programLogHeight,
+    keccak,
     exitCode,
     publicValues: file.slice(o, o + pvLen),
     stark: file.subarray(o + pvLen),
@@ -183,17 +224,17 @@ export async function verifyMips(
   options: ProofOptions = DEFAULT_OPTIONS,
 ): Promise<{ exitCode: number; publicValues: Uint8Array; vkey: bigint }> {
   const d = decodeProofFile(file);
-  let air;
+  let air: AirDefinition;
   let vkey: bigint;
   if ("program" in against) {
     const prover = await mipsSetup(against.program, options);
-    air = prover.machine.air;
+    air = d.keccak ? prover.machine.air : leanProver(prover).machine.air;
     vkey = prover.pk.vkey;
   } else {
     // The AIR's constraints do not depend on the program; only the Program table's height does
     // (its contents are bound by the vkey), so a placeholder table of that height suffices.
     const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-    const m = buildMachine(placeholder, 1 << d.programLogHeight);
+    const m = buildMachine(placeholder, 1 << d.programLogHeight, { keccak: d.keccak });
     air = m.air;
     vkey = against.vkey;
   }

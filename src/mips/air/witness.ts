@@ -11,6 +11,7 @@ import { LookupCounts, MemoryTimeline, Witness } from "./gadgets.ts";
 import type { FillEnv, Step } from "./instr.ts";
 import type { MipsMachine } from "./machine.ts";
 import { SyscallChip, UnsupportedSyscall } from "./chips/syscall.ts";
+import { fillKeccak } from "./chips/keccak.ts";
 import { fillByteTable, fillMemFinal, fillProgramTable, publicInputs, PV_MAX } from "./tables.ts";
 
 /** What the witness generator needs from an execution. */
@@ -99,6 +100,8 @@ export function generateWitness(
   };
   const chipWit = new Map(m.chips.map((c) => [c, new Witness(c.layout, 1024)]));
   const ioWit = new Witness(m.io.layout, 1024);
+  const keccakWit = new Witness(m.keccak.layout, 24);
+  const keccakMemWit = new Witness(m.keccakMem.layout, 32);
   let inPos = 0;
   let hintPos = 0;
   let sysIndex = 0;
@@ -158,6 +161,14 @@ export function generateWitness(
       extra = req.bytes.length;
       chip.pendingIo = null;
     }
+    if (chip instanceof SyscallChip && chip.pendingKeccak) {
+      if (!m.hasKeccak)
+        throw new ZkmipsError(
+          `cannot prove the keccakf call at pc 0x${pc.toString(16)}: this AIR has no Keccak tables`,
+        );
+      fillKeccak(m.keccak, m.keccakMem, keccakWit, keccakMemWit, chip.pendingKeccak, env);
+      chip.pendingKeccak = null;
+    }
     clk += chip.clkStep + extra;
     if (clk >= 1 << (TS_DIFF_BITS - 1))
       throw new ZkmipsError(
@@ -202,7 +213,11 @@ export function generateWitness(
         ? final
         : t.name === "Io"
           ? ioWit
-          : chipWit.get(m.chips.find((c) => c.name === t.name)!)!;
+          : t.name === "Keccak"
+            ? keccakWit
+            : t.name === "KeccakMem"
+              ? keccakMemWit
+              : chipWit.get(m.chips.find((c) => c.name === t.name)!)!;
     return { rows: w.rows, natural: nextPow2(w.rows), fill: (h: number) => w.finish(h) };
   });
   const naturalLog = Object.fromEntries(m.air.tables.map((t, i) => [t.name, Math.log2(parts[i].natural)]));

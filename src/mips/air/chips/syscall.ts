@@ -9,7 +9,10 @@
  *   write (4004) to fd 1/2: v0 = a2, a3 = 0 (the bytes are not part of the statement);
  *   write (4004) to fd 3: v0 = a2, a3 = 0, the a2 bytes at a1 go through the Io chain to the PUBLIC
  *     bus at indices cursor.., cursor += a2;
- *   read (4003) from fd 0/4: v0 = n <= a2 (the prover's private input), a3 = 0, n bytes written at a1.
+ *   read (4003) from fd 0/4: v0 = n <= a2 (the prover's private input), a3 = 0, n bytes written at a1;
+ *   keccakf (0x10109): a0 is a word-aligned address with a0 and a0 + 196 in [0x1000, 0x7F000000);
+ *     v0 = 0, a3 = 0; sends KECCAK(clk + 7, a0 >> 2) to the Keccak table (chips/keccak.ts), whose
+ *     KeccakMem rows read and write the 50 state words at clk + 7.
  * Transfers start the Io chain (ts = clk+8, ptr, n, kind, pvIndex) and receive its end
  * (clk+8+n, ptr+n, 0, kind, pvIndex + n·[pv]); the next state's clock is clk+8+n, so the Io rows own
  * the timestamps in between. a2 (and n) must be < 2^24.
@@ -36,6 +39,8 @@ import {
   wordOf,
 } from "../gadgets.ts";
 import { type FillEnv, type InstrChip, type Step, baseConstraints, baseLayout, fillBase } from "../instr.ts";
+import { KECCAK_TS_OFFSET, type KeccakRequest } from "./keccak.ts";
+import { SYS_KECCAKF } from "../../syscalls.ts";
 
 export const SYS_EXIT = 4001;
 export const SYS_READ = 4003;
@@ -51,6 +56,7 @@ const SYS_SEL: readonly (readonly [string, number])[] = [
   ["is_read", SYS_READ],
   ["is_brk_query", SYS_BRK],
   ["is_brk_set", SYS_BRK],
+  ["is_keccak", SYS_KECCAKF],
 ];
 /** brk may not pass the stack's lowest address (the executor's mmap floor while nothing is mapped). */
 export const BRK_LIMIT = STACK_BOTTOM;
@@ -75,6 +81,8 @@ export class SyscallChip implements InstrChip {
   readonly layout = baseLayout(SYS_SEL.map((s) => s[0]));
   /** Filled by `fill` and drained by the witness generator into the Io chip. */
   pendingIo: IoRequest | null = null;
+  /** Filled by `fill` for a keccakf call and drained by the witness generator into the Keccak tables. */
+  pendingKeccak: KeccakRequest | null = null;
   constructor() {
     const L = this.layout;
     accessColumns(L, "V", true);
@@ -90,6 +98,10 @@ export class SyscallChip implements InstrChip {
       L.addN(`${c}b`, 4);
     }
     L.addN("r", 3);
+    // keccakf: a0's address check and the bytes g of a0 + 196 (the state's last word) with carries.
+    addressColumns(L);
+    L.addN("g", 4);
+    L.addN("gc", 3);
   }
   define(cx: ChipCtx): void {
     const sel = (n: string) => cx.c(n);
@@ -121,6 +133,7 @@ export class SyscallChip implements InstrChip {
     accessConstraints(cx, "K", REG_PV_CURSOR, clk.add(5), isReal, true);
     accessConstraints(cx, "G", REG_BRK, clk.add(6), isReal, true);
     this.brkConstraints(cx);
+    this.keccakConstraints(cx);
     // v0 holds the selected call's number.
     const Vp = cx.cs("V_p", 4);
     for (let i = 0; i < 4; i++) {
@@ -141,7 +154,7 @@ export class SyscallChip implements InstrChip {
       cx.zero(`exit keeps v0 byte ${i}`, isExit.mul(V[i].sub(Vp[i])));
       cx.zero(`exit keeps a3 byte ${i}`, isExit.mul(Fv[i].sub(Fp[i])));
       cx.zero(`write returns a2 byte ${i}`, isOut.add(isPv).mul(V[i].sub(E[i])));
-      cx.zero(`a3 = 0 byte ${i}`, isOut.add(isIo).mul(Fv[i]));
+      cx.zero(`a3 = 0 byte ${i}`, isOut.add(isIo).add(sel("is_keccak")).mul(Fv[i]));
     }
     cx.zero("transfer count < 2^24", isIo.mul(E[3]));
     cx.zero("read count < 2^24", isRead.mul(V[3]));
@@ -164,6 +177,27 @@ export class SyscallChip implements InstrChip {
     const ts0 = clk.add(SYSCALL_CLK);
     cx.t.send(Bus.IO, [ts0, ptr, n, kind, cursor], isIo);
     cx.t.receive(Bus.IO, [ts0.add(n), ptr.add(n), 0, kind, cursor.add(isPv.mul(eField))], isIo);
+  }
+  /** keccakf: the state [a0, a0 + 200) is word-aligned guest memory; v0 = 0; hands (clk + 7, key) on. */
+  private keccakConstraints(cx: ChipCtx): void {
+    const isK = cx.c("is_keccak");
+    const e = cx.cs("B_v", 4);
+    const { key, o0, o1 } = addressConstraints(cx, e, isK);
+    cx.zero("keccakf state is word aligned (o0)", isK.mul(o0));
+    cx.zero("keccakf state is word aligned (o1)", isK.mul(o1));
+    const g = cx.cs("g", 4);
+    const gc = cx.cs("gc", 3);
+    gc.forEach((b, i) => cx.bool(`gc${i}`, b));
+    for (let i = 0; i < 4; i++) {
+      const lhs = e[i].add(i === 0 ? 196 : gc[i - 1]);
+      const rhs = i < 3 ? g[i].add(gc[i].mul(256)) : g[i];
+      cx.zero(`keccakf end address byte ${i}`, isK.mul(lhs.sub(rhs)));
+      if (i < 3) cx.u8(g[i], isK);
+    }
+    cx.u8(constant(0x7e).sub(g[3]), isK); // a0 + 196 < 0x7F000000
+    const V = cx.cs("V_v", 4);
+    for (let i = 0; i < 4; i++) cx.zero(`keccakf returns 0 byte ${i}`, isK.mul(V[i]));
+    cx.t.send(Bus.KECCAK, [cx.c("clk").add(KECCAK_TS_OFFSET), key], isK);
   }
   /**
    * brk: query (a0 < brkStart: v0 = break) or grow (break <= a0 <= BRK_LIMIT: break = v0 = a0).
@@ -224,6 +258,8 @@ export class SyscallChip implements InstrChip {
     else if (num === SYS_READ && (fd === 0 || fd === 4)) selName = "is_read";
     else if (num === SYS_BRK && fd < (s.dec.imm + 1) >>> 0) selName = "is_brk_query";
     else if (num === SYS_BRK && fd >= env.mem.peek(REG_BRK) && fd <= BRK_LIMIT) selName = "is_brk_set";
+    else if (num === SYS_KECCAKF && (fd & 3) === 0 && fd >= 0x1000 && fd + 200 <= STATE_END_LIMIT)
+      selName = "is_keccak";
     else throw new UnsupportedSyscall(num, fd, s.pc);
     fillBase(w, row, s, selName, env);
     const exit = selName.startsWith("is_exit");
@@ -275,6 +311,30 @@ export class SyscallChip implements InstrChip {
         env.lk.u8(t);
       }
     }
+    // keccakf's address columns: consistent with a0 on every row, range lookups on keccakf rows only.
+    const keccak = selName === "is_keccak";
+    if (keccak) fillAddress(w, row, fd, env.lk);
+    else {
+      const e = bytesOf(fd);
+      w.set("qa", row, e[0] >> 2);
+      w.set("o0", row, e[0] & 1);
+      w.set("o1", row, (e[0] >> 1) & 1);
+      w.set("el", row, e[1] & 15);
+      w.set("eh", row, e[1] >> 4);
+    }
+    if (keccak) {
+      const e = bytesOf(fd);
+      const g = bytesOf(fd + 196);
+      let carry = 196;
+      for (let i = 0; i < 4; i++) {
+        carry = (e[i] + carry) >> 8;
+        if (i < 3) w.set(`gc${i}`, row, carry);
+        if (i < 3) env.lk.u8(g[i]);
+      }
+      w.setN("g", row, g);
+      env.lk.u8(0x7e - g[3]);
+    }
+    this.pendingKeccak = keccak ? { ts: s.clk + KECCAK_TS_OFFSET, key: fd >>> 2 } : null;
     let n = 0;
     if (selName === "is_read") {
       if (result > count) throw new Error(`read at pc 0x${s.pc.toString(16)} returned ${result} > ${count}`);
@@ -299,6 +359,9 @@ export class SyscallChip implements InstrChip {
     return exit ? 0 : s.npc + 4;
   }
 }
+
+/** The keccakf state must end below 0x7F000000 (the executor's guest memory bound). */
+const STATE_END_LIMIT = 0x7f000000;
 
 /** A syscall (number/fd combination) the AIR does not prove yet. */
 export class UnsupportedSyscall extends Error {

@@ -1,0 +1,213 @@
+/**
+ * The keccak-f precompile in the AIR (Keccak + KeccakMem tables, the Syscall chip's keccakf row):
+ * a run with two permutations of one state satisfies the AIR and proves; each soundness case
+ * corrupts one thing (prover self-checks off) and the VERIFIER rejects, naming the failed check.
+ */
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { DEFAULT_OPTIONS, type ProofOptions } from "../../src/stark/options.ts";
+import { prove, setup } from "../../src/stark/prover.ts";
+import { verify } from "../../src/stark/verifier.ts";
+import { StarkVerifyError } from "../../src/stark/errors.ts";
+import { buildMachine, type MipsMachine } from "../../src/mips/air/machine.ts";
+import { generateWitness, type MipsWitness } from "../../src/mips/air/witness.ts";
+import { summaryFromTrace } from "../../src/mips/air/from-trace.ts";
+import { programImage } from "../../src/mips/air/program.ts";
+import { checkWitness } from "../../src/mips/air/check.ts";
+import { decodeProofFile, mipsSetup, proveMips, verifyMips } from "../../src/mips/air/prove.ts";
+import { execute } from "../../src/mips/index.ts";
+import { keccakF } from "../../src/mips/keccakf.ts";
+import { SYS_KECCAKF } from "../../src/mips/syscalls.ts";
+import { P } from "../../src/field/koalabear.ts";
+import { DATA, asm, li, program } from "../mips/asm.ts";
+
+/** Grinding is proof-of-work only (no AIR property); 4 bits keep each proof short. */
+const OPTIONS: ProofOptions = { ...DEFAULT_OPTIONS, grindingBits: 4 };
+
+const keccakCall = [...li(4, DATA), ...li(2, SYS_KECCAKF), asm.syscall()];
+/** keccakf(DATA) twice, then write(3, DATA, 8), exit_group(0). */
+const CODE = [
+  ...keccakCall,
+  ...keccakCall,
+  ...li(4, 3),
+  ...li(5, DATA),
+  ...li(6, 8),
+  ...li(2, 4004),
+  asm.syscall(),
+  ...li(4, 0),
+  ...li(2, 4246),
+  asm.syscall(),
+];
+const STATE = new Uint32Array(randomBytes(200).buffer.slice(0));
+const PROG = program(CODE, { data: new Uint8Array(STATE.buffer.slice(0)) });
+
+let m: MipsMachine;
+let w: MipsWitness;
+let pk: Awaited<ReturnType<typeof setup>>;
+
+type Traces = { main: Uint32Array[] }[];
+const clone = (): Traces => w.traces.map((t) => ({ main: t.main.map((c) => c.slice()) }));
+function cellOf(t: Traces, table: string, column: string, row: number) {
+  const layout =
+    table === "Keccak"
+      ? m.keccak.layout
+      : table === "KeccakMem"
+        ? m.keccakMem.layout
+        : m.chips.find((c) => c.name === table)!.layout;
+  const col = t[m.tableIndex.get(table)!].main[layout.idx(column)];
+  return { get: () => col[row], set: (v: number) => (col[row] = ((v % P) + P) % P) };
+}
+
+async function rejects(t: Traces, checks = ["ood-constraints", "logup-balance"]): Promise<string> {
+  // The corruption is real: the exact checker sees it too.
+  expect(checkWitness(m.air, t, w.publicInputs, m.constraintNames)).to.not.equal(null);
+  const { bytes } = await prove(pk, t, w.publicInputs, { selfCheck: false });
+  try {
+    verify(m.air, pk.vkey, w.publicInputs, bytes, OPTIONS);
+  } catch (e) {
+    expect(e).to.be.instanceOf(StarkVerifyError);
+    expect(checks).to.include((e as StarkVerifyError).check);
+    return (e as StarkVerifyError).check;
+  }
+  return expect.fail("the verifier accepted a corrupted witness");
+}
+
+async function mutate(
+  table: string,
+  column: string,
+  row: number,
+  f: (v: number) => number,
+  checks?: string[],
+) {
+  const t = clone();
+  const c = cellOf(t, table, column, row);
+  const before = c.get();
+  c.set(f(before));
+  expect(c.get()).to.not.equal(before);
+  return rejects(t, checks);
+}
+
+describe("MIPS AIR: keccak-f precompile", function () {
+  this.timeout(600_000);
+  before(async () => {
+    const r = execute(PROG, { trace: true });
+    m = buildMachine(programImage(PROG));
+    // Keccak padded to 2^7 rows: room for an extra permutation block in one test.
+    w = generateWitness(m, summaryFromTrace(r.trace!), { padTo: { Keccak: 7 } });
+    pk = await setup(m.air, OPTIONS);
+  });
+
+  it("the executor's run satisfies the AIR: 48 Keccak rows, 50 KeccakMem rows, public values = keccak-f twice", () => {
+    expect(checkWitness(m.air, w.traces, w.publicInputs, m.constraintNames)).to.equal(null);
+    expect(w.rowsPerTable.get("Keccak")).to.equal(48);
+    expect(w.rowsPerTable.get("KeccakMem")).to.equal(50);
+    const s = STATE.slice();
+    keccakF(s);
+    keccakF(s);
+    expect(Buffer.from(w.publicValues).equals(Buffer.from(s.buffer, 0, 8))).to.equal(true);
+  });
+
+  it("proves and verifies (control); the proof file says the AIR has the Keccak tables", async () => {
+    const { bytes } = await prove(pk, w.traces, w.publicInputs, { selfCheck: false });
+    verify(m.air, pk.vkey, w.publicInputs, bytes, OPTIONS);
+    const prover = await mipsSetup(programImage(PROG), OPTIONS);
+    expect(prover.pk.vkey).to.equal(pk.vkey);
+    const proof = await proveMips(prover, summaryFromTrace(execute(PROG, { trace: true }).trace!));
+    expect(decodeProofFile(proof.file).keccak).to.equal(true);
+    const st = await verifyMips(proof.file, { vkey: pk.vkey }, OPTIONS);
+    expect(Buffer.from(st.publicValues).equals(Buffer.from(w.publicValues))).to.equal(true);
+  });
+
+  it("a run without keccakf calls is proven without the Keccak tables, with the same vkey", async () => {
+    const plain = program([...li(4, 7), ...li(2, 4246), asm.syscall()]);
+    const prover = await mipsSetup(programImage(plain), OPTIONS);
+    const lean = await setup(buildMachine(programImage(plain), undefined, { keccak: false }).air, OPTIONS);
+    expect(lean.vkey).to.equal(prover.pk.vkey);
+    const proof = await proveMips(prover, summaryFromTrace(execute(plain, { trace: true }).trace!));
+    expect(decodeProofFile(proof.file).keccak).to.equal(false);
+    expect(proof.stats.logHeights).to.not.have.property("Keccak");
+    expect((await verifyMips(proof.file, { vkey: prover.pk.vkey }, OPTIONS)).exitCode).to.equal(7);
+    expect((await verifyMips(proof.file, { program: programImage(plain) }, OPTIONS)).exitCode).to.equal(7);
+  });
+
+  it("the AIR without the Keccak tables cannot prove a keccakf call (its KECCAK token has no receiver)", async () => {
+    const lean = buildMachine(programImage(PROG), undefined, { keccak: false });
+    expect(() => generateWitness(lean, summaryFromTrace(execute(PROG, { trace: true }).trace!))).to.throw(
+      /keccakf call .* no Keccak tables/,
+    );
+    // The same witness without the two tables: the verifier of the lean AIR rejects it.
+    const n = lean.air.tables.length;
+    const lpk = await setup(lean.air, OPTIONS);
+    const { bytes } = await prove(lpk, w.traces.slice(0, n), w.publicInputs, { selfCheck: false });
+    expect(() => verify(lean.air, lpk.vkey, w.publicInputs, bytes, OPTIONS))
+      .to.throw(StarkVerifyError)
+      .with.property("check", "logup-balance");
+  });
+
+  it("rejects a flipped state bit (ap, round 5)", async () => {
+    await mutate("Keccak", "ap7_13", 5, (v) => 1 - v);
+  });
+  it("rejects a flipped column-parity bit (c, round 0)", async () => {
+    await mutate("Keccak", "c2_40", 0, (v) => 1 - v);
+  });
+  it("rejects a skipped round index (f6 = 0 on round 6)", async () => {
+    await mutate("Keccak", "f6", 6, () => 0);
+  });
+  it("rejects a permutation that starts at round 1 (round flags shifted)", async () => {
+    const t = clone();
+    for (let r = 0; r < 24; r++) {
+      cellOf(t, "Keccak", `f${r}`, r).set(0);
+      if (r < 23) cellOf(t, "Keccak", `f${r + 1}`, r).set(1);
+    }
+    await rejects(t);
+  });
+  it("rejects a wrong round constant (iota of round 3 xored with RC bit 0 again)", async () => {
+    await mutate("Keccak", "iota0", 3, (v) => v ^ 1);
+  });
+  it("rejects a changed output limb (lane 9 after round 23)", async () => {
+    await mutate("Keccak", "app9_2", 23, (v) => v ^ 0x100);
+  });
+  it("rejects a preimage that differs from the round-0 input", async () => {
+    await mutate("Keccak", "pre3_1", 0, (v) => v ^ 4);
+  });
+  it("rejects a state word read that is not guest memory (KeccakMem input byte)", async () => {
+    await mutate("KeccakMem", "L_p0", 3, (v) => v ^ 1);
+  });
+  it("rejects a written word that is not the permutation's output (KeccakMem output byte)", async () => {
+    await mutate("KeccakMem", "H_v2", 7, (v) => v ^ 1);
+  });
+  it("rejects a lane at a wrong address (KeccakMem key + 2)", async () => {
+    await mutate("KeccakMem", "key", 4, (v) => v + 2);
+  });
+  it("rejects a lane access at a wrong timestamp (KeccakMem ts - 1)", async () => {
+    await mutate("KeccakMem", "ts", 30, (v) => v - 1);
+  });
+  it("rejects a wrong previous timestamp of a state word (KeccakMem L_pts)", async () => {
+    await mutate("KeccakMem", "L_pts", 27, (v) => v + 1);
+  });
+  it("rejects the call's state pointer changed inside the chip (Keccak key on round 0)", async () => {
+    await mutate("Keccak", "key", 24, (v) => v + 2);
+  });
+  it("rejects a keccakf syscall with no Keccak rows (second permutation removed)", async () => {
+    const t = clone();
+    const ti = m.tableIndex.get("Keccak")!;
+    for (const c of t[ti].main) c.fill(0, 24, 48);
+    await rejects(t, ["logup-balance"]);
+  });
+  it("rejects a Keccak permutation with no syscall (first permutation repeated in the padding)", async () => {
+    const t = clone();
+    const ti = m.tableIndex.get("Keccak")!;
+    for (const c of t[ti].main) c.copyWithin(48, 0, 24);
+    await rejects(t, ["logup-balance"]);
+  });
+  it("rejects a KeccakMem row with no Keccak lane (is_real on a padding row)", async () => {
+    await mutate("KeccakMem", "is_real", 60, () => 1);
+  });
+  it("rejects a keccakf syscall whose v0 result is not 0", async () => {
+    const row =
+      w.traces[m.tableIndex.get("Syscall")!].main[
+        m.chips.find((c) => c.name === "Syscall")!.layout.idx("is_keccak")
+      ].indexOf(1);
+    await mutate("Syscall", "V_v0", row, (v) => v + 1);
+  });
+});
