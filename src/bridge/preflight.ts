@@ -4,7 +4,8 @@
  * DEFAULT_OPTIONS → Groth16 wrap → on-chain verifier) needs, through the APIs that enforce it:
  *  1. the guest exits with status 0 within MAX_CYCLES (the most one proof covers);
  *  2. its public values fit the MIPS AIR's PV_MAX;
- *  3. its tables fit a shape (the witness generator's table heights);
+ *  3. its tables fit a default shape (src/wrap/shapes.ts; the witness is generated padded to the
+ *     smallest that fits, as the real prover pads its proof);
  *  4. that shape's wrap circuit is under the Groth16 cap (`buildWrapCircuit`; a circuit that fits
  *     is written to the cache, so the later setup reuses it).
  * The first failing check becomes a ZkmipsError of one line naming the number and the limit;
@@ -18,6 +19,14 @@ import { summaryFromTrace } from "../mips/air/from-trace.ts";
 import { PV_MAX } from "../mips/air/tables.ts";
 import { MAX_CYCLES, generateWitness } from "../mips/air/witness.ts";
 import { DEFAULT_OPTIONS, type ProofOptions } from "../stark/options.ts";
+import {
+  DEFAULT_SHAPES,
+  chooseShape,
+  explainNoShape,
+  shapePadTo,
+  whyNotFits,
+  type MipsShape,
+} from "../wrap/shapes.ts";
 import { mipsLayout } from "../wrap/statement.ts";
 import { MAX_WRAP_CONSTRAINTS, buildWrapCircuit, shapeId, type WrapShape } from "../wrap/wrap.ts";
 
@@ -41,6 +50,8 @@ export interface PreflightOptions {
   /** Override limits (tests of the refusal paths); defaults: currentLimits(). */
   limits?: Partial<PreflightLimits>;
   options?: ProofOptions;
+  /** Shapes to choose from (default DEFAULT_SHAPES, what the real prover pads to; tests narrow it). */
+  shapes?: readonly MipsShape[];
   /** Artifact cache root (default .zkmips). */
   cacheRoot?: string;
   log?: (line: string) => void;
@@ -50,8 +61,10 @@ export interface PreflightReport {
   cycles: number;
   publicValues: Uint8Array;
   limits: PreflightLimits;
-  /** log2 height of every table, in AIR table order. */
+  /** log2 height of every table (padded to the shape), in AIR table order. */
   logHeights: number[];
+  /** The default shape (src/wrap/shapes.ts) the run is padded to. */
+  shapeName: string;
   shape: WrapShape;
   shapeId: string;
   constraints: number;
@@ -115,6 +128,15 @@ export async function realModePreflight(
   );
   t = performance.now();
   const machine = buildMachine(programImage(program));
+  // Pad to the smallest default shape (src/wrap/shapes.ts), exactly as the real prover will.
+  const shapes = o.shapes ?? DEFAULT_SHAPES;
+  let natural: Readonly<Record<string, number>> = {};
+  let chosen: MipsShape | undefined;
+  const padTo = (n: Readonly<Record<string, number>>): Record<string, number> | undefined => {
+    natural = n;
+    chosen = chooseShape(n, shapes);
+    return chosen && shapePadTo(chosen, Object.keys(n));
+  };
   let logHeights: number[];
   try {
     const traced = execute(program, {
@@ -124,7 +146,7 @@ export async function realModePreflight(
       stdout: () => {},
       stderr: () => {},
     });
-    const wit = generateWitness(machine, summaryFromTrace(traced.trace!));
+    const wit = generateWitness(machine, summaryFromTrace(traced.trace!), { padTo });
     logHeights = machine.air.tables.map((tb, i) =>
       Math.log2(wit.traces[i].main[0]?.length ?? 1 << (tb.fixedLogHeight ?? 0)),
     );
@@ -134,7 +156,14 @@ export async function realModePreflight(
     refuse(`${what} cannot be proven by the MIPS AIR: ${(e as Error).message.split("\n")[0]}`);
   }
   const witnessSeconds = (performance.now() - t) / 1000;
+  if (chosen === undefined) {
+    const largest = shapes[shapes.length - 1];
+    refuse(
+      `${what} runs ${fmt(run.cycles)} cycles and fits no default shape: ${whyNotFits(largest, natural) ?? explainNoShape(natural, shapes)} (the largest shape)`,
+    );
+  }
   const shape: WrapShape = {
+    name: chosen.id,
     air: machine.air,
     options: o.options ?? DEFAULT_OPTIONS,
     logHeights,
@@ -159,6 +188,7 @@ export async function realModePreflight(
     publicValues: run.publicValues,
     limits,
     logHeights,
+    shapeName: chosen.id,
     shape,
     shapeId: id,
     constraints: circuit.rows,

@@ -157,9 +157,10 @@ export function realStages(o: RealProverOptions = {}): ProverStages {
     },
     async stark(input) {
       const { proveElf } = await import("../mips/air/pipeline.ts");
-      log("proving the storage-proof guest (MIPS STARK, default options)");
+      const { shapeChooser } = await import("../wrap/shapes.ts");
+      log("proving the storage-proof guest (MIPS STARK, default options, padded to a default shape)");
       const t0 = performance.now();
-      const p = await proveElf(elf, { input });
+      const p = await proveElf(elf, { input, padTo: shapeChooser("auto").padTo });
       if (p.exitCode !== 0)
         throw new ZkmipsError(`the storage-proof guest exited with ${p.exitCode}; nothing to submit`);
       return {
@@ -177,7 +178,7 @@ export function realStages(o: RealProverOptions = {}): ProverStages {
       const { getBytes } = await import("ethers");
       try {
         log("checking the STARK proof and loading its wrap shape");
-        const w = await mipsWrapInput(stark.file, await vkeyOf());
+        const w = await mipsWrapInput(stark.file, await vkeyOf(), undefined, { requireShape: true });
         log(DEV_WARNING);
         const { key } = await setupWrap(w.shape, {
           mode: "dev",

@@ -19,7 +19,7 @@ import { ZkmipsError } from "../errors.ts";
 import { execute, loadElf } from "../mips/index.ts";
 
 /** Bump when anything that changes proofs changes (it is part of every cache key). */
-export const KIT_PROVER_VERSION = "zkmips-kit-1";
+export const KIT_PROVER_VERSION = "zkmips-kit-2";
 
 /** What the kit needs from Hardhat's `ethers` (network.create()).ethers. */
 export interface KitEthers {
@@ -136,7 +136,9 @@ async function realProof(
   const { closeHashPool } = await import("../hash/sponge.ts");
   const { releaseSnarkjsCurves } = await import("../wrap/groth16/snarkjs.ts");
   try {
-    const proof = await proveElf(elf, { input, hints: o.hints });
+    // Padded to the smallest default shape, so tests of one program share one wrap key.
+    const { shapeChooser } = await import("../wrap/shapes.ts");
+    const proof = await proveElf(elf, { input, hints: o.hints, padTo: shapeChooser("auto").padTo });
     if (proof.exitCode !== 0) {
       throw new ZkmipsError(`guest exited with ${proof.exitCode}; only exit code 0 can be wrapped`);
     }

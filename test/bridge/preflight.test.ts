@@ -14,6 +14,7 @@ import { runDemo } from "../../src/bridge/demo.ts";
 import { storageProofElf } from "../../src/bridge/guest.ts";
 import { realModePreflight } from "../../src/bridge/preflight.ts";
 import { sampleGuestInput } from "../../src/bridge/sample-input.ts";
+import { DEFAULT_SHAPES } from "../../src/wrap/shapes.ts";
 import { expectCliRefusal, type CliResult } from "./cli-refusal.ts";
 
 const run = promisify(execFile);
@@ -67,6 +68,20 @@ describe("real-mode preflight", function () {
     );
   });
 
+  it("refuses a run that fits no default shape, naming the table, its rows and the shape's", async () => {
+    const e = await refusal(
+      realModePreflight(storageProofElf(), input, {
+        what: "the storage-proof guest",
+        shapes: [DEFAULT_SHAPES[0]],
+      }),
+    );
+    expect(e.message).to.match(
+      new RegExp(
+        `^real mode: the storage-proof guest runs [\\d,]+ cycles and fits no default shape: table \\w+ needs 2\\^\\d+ rows, ${DEFAULT_SHAPES[0].id} has 2\\^\\d+ \\(the largest shape\\)$`,
+      ),
+    );
+  });
+
   it("refuses a guest that rejects its input (non-zero exit), quoting its error", async () => {
     const bad = Uint8Array.from(input);
     bad[bad.length - 1] ^= 1; // last payload byte: the outbox accumulator no longer matches
@@ -86,7 +101,7 @@ describe("real-mode preflight", function () {
       }),
     );
     expect(e.message).to.match(
-      /^real mode: the wrap circuit of fibonacci's shape mips-pv\d+:zkmips-mips32r2-v\d+:h[\d.]+:b3q28g16a2f3 has [\d,]+ constraints, the Groth16 cap is 1,048,576 \(2\^20\)$/,
+      /^real mode: the wrap circuit of fibonacci's shape mips-s\d+:mips-pv\d+:zkmips-mips32r2-v\d+:h[\d.]+:b3q28g16a2f3 has [\d,]+ constraints, the Groth16 cap is 1,048,576 \(2\^20\)$/,
     );
     const count = Number(/has ([\d,]+) constraints/.exec(e.message)![1].replace(/,/g, ""));
     expect(count).to.be.greaterThan(1 << 20);
