@@ -1,0 +1,45 @@
+/**
+ * `npx tsx bench/shape-circuits.ts [--program-log 9] [--queries N] [--shapes id,id]`: the MIPS wrap
+ * circuit's size (constraints, compile mode: no proof, no file) for every default shape
+ * (src/wrap/shapes.ts) at DEFAULT_OPTIONS, for a Program table of 2^program-log rows (the circuit
+ * depends on it: fibonacci is 2^9, the storage-proof guest 2^12). Last line: JSON.
+ */
+import { buildMachine } from "../src/mips/air/machine.ts";
+import type { ProgramImage } from "../src/mips/air/tables.ts";
+import { DEFAULT_OPTIONS } from "../src/stark/options.ts";
+import { Builder } from "../src/wrap/r1cs/builder.ts";
+import { emitWrapStatement, mipsLayout } from "../src/wrap/statement.ts";
+import { DEFAULT_SHAPES, shapePadTo } from "../src/wrap/shapes.ts";
+import { MAX_WRAP_CONSTRAINTS } from "../src/wrap/wrap.ts";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const programLog = Number(arg("--program-log") ?? 9);
+const options = { ...DEFAULT_OPTIONS, numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries) };
+const only = arg("--shapes")?.split(",");
+const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
+const air = buildMachine(placeholder, 1 << programLog).air;
+const out: Record<string, unknown>[] = [];
+for (const s of DEFAULT_SHAPES) {
+  if (only && !only.includes(s.id)) continue;
+  const pad = shapePadTo(
+    s,
+    air.tables.map((t) => t.name),
+  );
+  const heights = air.tables.map((t) =>
+    t.name === "Program" ? programLog : t.name === "Byte" ? 8 : pad[t.name],
+  );
+  const t0 = performance.now();
+  const b = new Builder({ mode: "compile" });
+  emitWrapStatement(b, air, options, heights, mipsLayout);
+  const seconds = (performance.now() - t0) / 1000;
+  const n = b.nConstraints;
+  const fits = n <= MAX_WRAP_CONSTRAINTS;
+  console.log(
+    `${s.id} (Program 2^${programLog}): ${n} constraints (2^${Math.log2(n).toFixed(2)}, ${fits ? "fits" : "over"} 2^22), emitted in ${seconds.toFixed(1)} s`,
+  );
+  out.push({ shape: s.id, programLog, heights, constraints: n, seconds });
+}
+console.log(JSON.stringify({ options, results: out }));
