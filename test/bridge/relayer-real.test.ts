@@ -9,13 +9,19 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Contract, hexlify, keccak256 } from "ethers";
 import { groth16Prover, stagedProver, type ProverStages } from "../../src/bridge/prover.ts";
 import { runStorageGuest } from "../../src/bridge/guest.ts";
 import { Relayer, type FaultPoint, type RelayerEvent } from "../../src/bridge/relayer.ts";
 import { RelayerStore } from "../../src/bridge/store.ts";
 import { ZkmipsError } from "../../src/errors.ts";
-import { publicValuesDigest } from "../../src/wrap/groth16/proof-bytes.ts";
+import {
+  encodeProofBytes,
+  fromSnarkjsProof,
+  publicValuesDigest,
+} from "../../src/wrap/groth16/proof-bytes.ts";
+import { loadSnarkjs, releaseSnarkjsCurves } from "../../src/wrap/groth16/snarkjs.ts";
 import { STUB_SELECTOR, deployStack, startChains, type Chains, type Stack } from "./two-chains.ts";
 
 interface Calls {
@@ -115,6 +121,64 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     });
     expect(r.events.map((e) => e.event)).to.include.members(["preflight_ok", "stark_proved", "wrapped"]);
     await expectDelivered(s, [1, 2]);
+  });
+
+  it("deploys a generated snarkjs verifier with the local solc and a real Groth16 proof passes it to the inbox", async () => {
+    // The committed statement-stub key (circuits/test-groth16/fixture) has the wrap circuit's two
+    // public inputs but accepts any values: its proofs are real Groth16 proofs, only the STARK
+    // link is missing. Everything on chain is the real-mode stack as `zkmips deploy` builds it.
+    const FIXTURE = "circuits/test-groth16/fixture";
+    const { selector } = JSON.parse(readFileSync(`${FIXTURE}/sample-proof.json`, "utf8")) as {
+      selector: string;
+    };
+    const s = await deployStack(c, {
+      groth16Key: {
+        verifierSol: "contracts/generated/Groth16VerifierStatementStub.sol",
+        contractName: "Groth16VerifierStatementStub",
+        selector,
+        shapeId: "statement-stub-fixture",
+      },
+    });
+    expect(s.destFile.mode).to.equal("groth16");
+    expect(s.destFile.groth16).to.have.length(1);
+    expect(s.destFile.groth16![0]).to.deep.include({ selector, shapeId: "statement-stub-fixture" });
+    expect(s.destFile.contracts.Groth16VerifierStatementStub.address).to.equal(
+      s.destFile.groth16![0].verifier,
+    );
+    await s.send(8, 9);
+    const calls = { preflight: 0, stark: 0, wrap: 0 };
+    const stages = testDoubleStages(s, calls);
+    stages.wrap = async (stark) => {
+      calls.wrap++;
+      const sj = await loadSnarkjs();
+      const { proof } = await sj.groth16.fullProve(
+        {
+          programVKey: BigInt(s.programVKey),
+          publicValuesDigest: publicValuesDigest(stark.publicValues),
+          k: 3n,
+        },
+        `${FIXTURE}/statement_stub.wasm`,
+        `${FIXTURE}/statement_stub.zkey`,
+      );
+      return {
+        proofBytes: encodeProofBytes(selector, fromSnarkjsProof(proof)),
+        setupSeconds: 0,
+        wrapSeconds: 1,
+        shapeId: "statement-stub-fixture",
+        selector,
+      };
+    };
+    try {
+      const r = await relayOnce(s, calls, { prover: stagedProver(stages) });
+      expect(r.report.submitted?.messages).to.equal(2);
+      expect(r.report.submitted!.gasUsed > 200_000n).to.equal(true);
+      console.log(
+        `      submit with a Groth16 proof: ${r.report.submitted!.gasUsed} gas; executeMessage x2: ${r.report.gasExecute} gas`,
+      );
+      await expectDelivered(s, [8, 9]);
+    } finally {
+      await releaseSnarkjsCurves();
+    }
   });
 
   it("keeps the STARK proof when it crashes before the wrap, and the restart only wraps", async () => {

@@ -5,13 +5,14 @@
  * With `{ groth16: true }` the inbox points at a MipsVerifierGateway routed (selector
  * STUB_SELECTOR) through MipsVerifierGroth16 to the Groth16VerifierStub TEST DOUBLE, which accepts
  * exactly the proof and public signals last given to its `setExpected` — the real-mode plumbing
- * (260-byte proofBytes, routes) without the cryptography.
+ * (260-byte proofBytes, routes) without the cryptography. With `{ groth16Key }` the gateway routes
+ * to that key's generated verifier, compiled and deployed by `deployDestination`.
  */
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AbiCoder, Contract, type TransactionResponse } from "ethers";
-import { deployDestination, deploySource } from "../../src/bridge/deploy.ts";
+import { deployDestination, deploySource, type Groth16KeyRef } from "../../src/bridge/deploy.ts";
 import { deploy } from "../../src/bridge/artifacts.ts";
 import { devWallet, startHardhatNode, type LocalNode } from "../../src/bridge/nodes.ts";
 import { ensureArtifacts } from "../../src/bridge/artifacts.ts";
@@ -50,23 +51,29 @@ export interface Stack {
   relayerOptions(extra?: Partial<RelayerOptions>): RelayerOptions;
   dbPath: string;
   programVKey: string;
+  /** The destination deployment file (routes, addresses). */
+  destFile: import("../../src/bridge/deploy.ts").DeploymentFile;
   /** With { groth16: true }: the Groth16VerifierStub test double behind the gateway. */
   groth16Stub?: Contract;
 }
 
 export const STUB_SELECTOR = "0x5e1ec7ed";
 
-export async function deployStack(c: Chains, opts: { groth16?: boolean } = {}): Promise<Stack> {
+export async function deployStack(
+  c: Chains,
+  opts: { groth16?: boolean; groth16Key?: Groth16KeyRef } = {},
+): Promise<Stack> {
   const user = devWallet(2, c.src.provider);
   const source = await deploySource(devWallet(0, c.src.provider));
   const stub = opts.groth16 ? await deploy(devWallet(0, c.dst.provider), "Groth16VerifierStub") : undefined;
+  const real = opts.groth16 || opts.groth16Key !== undefined;
   const dest = await deployDestination(devWallet(0, c.dst.provider), {
     sourceChainId: c.src.chainId,
     sourceOutbox: source.outbox.address,
     initialBlockNumber: BigInt(source.outbox.blockNumber),
     programVKey: "0x" + "00".repeat(31) + "01",
-    mock: !opts.groth16,
-    groth16: stub ? { verifier: stub.address, selector: STUB_SELECTOR } : undefined,
+    mock: !real,
+    groth16: stub ? { verifier: stub.address, selector: STUB_SELECTOR } : opts.groth16Key,
     committee: [devWallet(1).address],
     threshold: 1,
     counterSourceSender: user.address,
@@ -82,6 +89,7 @@ export async function deployStack(c: Chains, opts: { groth16?: boolean } = {}): 
     counter: dest.counter!.contract as Contract,
     dbPath,
     programVKey: "0x" + "00".repeat(31) + "01",
+    destFile: dest.file,
     groth16Stub: stub?.contract as Contract | undefined,
     async send(...by: number[]) {
       const blocks: number[] = [];
