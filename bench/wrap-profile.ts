@@ -3,7 +3,8 @@
  * wrap circuit (statement + STARK verifier) at DEFAULT_OPTIONS in compile mode and prints its
  * rows by scope (scope names cut at `--depth` levels, query scopes merged as `queryN`). No proof
  * and no file needed: the circuit depends only on the AIR, the options and the table heights.
- * Default heights: the fibonacci guest (n = 3) proof's. Last line: one JSON object.
+ * Default heights: the fibonacci guest (n = 3) proof's (2^2 for tables it does not use). Last
+ * line: one JSON object (heights, options, rows, rows by scope).
  */
 import { buildMachine } from "../src/mips/air/machine.ts";
 import type { ProgramImage } from "../src/mips/air/tables.ts";
@@ -16,11 +17,15 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const heights = (arg("--heights") ?? "9,8,9,4,7,7,3,7,6,5,6,3,4,4,2,2,2").split(",").map(Number);
+// The fibonacci guest (n = 3)'s proof heights; tables added to the AIR later (none of their rows
+// used by that guest) get the smallest height, 2^2.
+const FIB_HEIGHTS = [9, 8, 9, 4, 7, 7, 3, 7, 6, 5, 6, 3, 4, 4, 2, 2, 2];
+const given = arg("--heights")?.split(",").map(Number);
 const depth = Number(arg("--depth") ?? 2);
 const options = { ...DEFAULT_OPTIONS, numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries) };
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-const air = buildMachine(placeholder, 1 << heights[0]).air;
+const air = buildMachine(placeholder, 1 << (given ?? FIB_HEIGHTS)[0]).air;
+const heights = given ?? air.tables.map((_, i) => FIB_HEIGHTS[i] ?? 2);
 if (air.tables.length !== heights.length)
   throw new Error(`the MIPS AIR has ${air.tables.length} tables, --heights gives ${heights.length}`);
 const t0 = performance.now();

@@ -140,4 +140,29 @@ describe("circuit: transcript to query indices and the Merkle openings of every 
       });
     });
   }
+
+  it("rejects an opened value + 2^31 with the next value − 1 (same packed Merkle leaf element, so only the 31-bit check catches it)", async () => {
+    const pr = await proveInstance(multiset());
+    const q = pr.proof.queries[1];
+    const k = 0; // main tree (no preprocessed columns)
+    const ti = q.rounds[k].rows.findIndex((r) => r.length >= 2 && r[1] > 0);
+    expect(ti).to.be.at.least(0);
+    // values 0 and 1 of the row share one packed element e = v0 + v1·2^31 + …
+    const rows = q.rounds[k].rows.map((r, i) =>
+      i === ti ? r.map((v, c) => (c === 0 ? v + 2 ** 31 : c === 1 ? v - 1 : v)) : r,
+    );
+    const rounds = q.rounds.map((rd, i) => (i === k ? { ...rd, rows } : rd));
+    const forged = {
+      ...pr.proof,
+      queries: pr.proof.queries.map((qq, i) => (i === 1 ? { ...qq, rounds } : qq)),
+    };
+    const b = new Builder({ mode: "both" });
+    circuit(b, pr, forged);
+    const res = b.check(b.witness());
+    expect(res.ok).to.equal(false);
+    expect(res.failed?.label).to.match(/^query1\/kb\.committed31/);
+    // the Merkle leaf is unchanged: the packed element is the same integer
+    const pack = (r: readonly number[]): bigint => BigInt(r[0]) + (BigInt(r[1]) << 31n);
+    expect(pack(rows[ti])).to.equal(pack(q.rounds[k].rows[ti]));
+  });
 });

@@ -12,7 +12,7 @@ import { SHIFT, friSchedule } from "../../stark/domain.ts";
 import type { ProofOptions } from "../../stark/options.ts";
 import { proofShape } from "../../stark/proof.ts";
 import type { Builder, Lc } from "../r1cs/builder.ts";
-import { KB_P, type Kb } from "../r1cs/gadgets/koalabear.ts";
+import { COMMITTED_BOUND, KB_P, type Kb } from "../r1cs/gadgets/koalabear.ts";
 import type { KbExt, KoalaBearExt } from "../r1cs/gadgets/koalabear-ext.ts";
 import type { OodCheckResult } from "./ood-check.ts";
 import type { QueryPhaseResult } from "./queries.ts";
@@ -63,18 +63,44 @@ export function domainPointBits(
   return f.reduce(acc);
 }
 
-/** Σ_c pows[c]·vals[c] for base values: 4 rows each, lazy (the verifier's `reduce`). */
-function reduceBase(e: KoalaBearExt, pows: readonly KbExt[], vals: readonly Kb[]): KbExt {
+/**
+ * Powers of α_F in two levels, α^c = lo[c mod B]·hi[⌊c/B⌋]: B + W/B reduced powers instead
+ * of W (the Keccak table is 2,600+ columns wide), B = 2^⌈log2 √(W + 1)⌉ (64 for the MIPS AIR;
+ * 4 for the small test AIRs, so tests cover several blocks). The verifier's
+ * `reduce(vals) = Σ_c α^c·vals[c]` becomes Σ_j hi[j]·(Σ_i lo[i]·vals[Bj + i]): the same sum,
+ * plus one lazy extension product per block after the first.
+ */
+interface AlphaPowers {
+  readonly block: number;
+  readonly lo: readonly KbExt[];
+  readonly hi: KbExt[];
+}
+
+function blocked<T>(
+  e: KoalaBearExt,
+  ap: AlphaPowers,
+  vals: readonly T[],
+  inner: (lo: KbExt, v: T, c: number) => KbExt,
+): KbExt {
+  const B = ap.block;
   let acc = e.constant([0]);
-  vals.forEach((v, c) => (acc = e.add(acc, e.mulBase(pows[c], v))));
+  for (let j = 0; j * B < vals.length; j++) {
+    let blk = e.constant([0]);
+    for (let i = 0; i < B && j * B + i < vals.length; i++)
+      blk = e.add(blk, inner(ap.lo[i], vals[j * B + i], i));
+    acc = e.add(acc, j === 0 ? blk : e.mul(ap.hi[j], blk));
+  }
   return acc;
 }
 
-/** Σ_c pows[c]·vals[c] for extension values (16 rows each, lazy). */
-function reduceExt(e: KoalaBearExt, pows: readonly KbExt[], vals: readonly KbExt[]): KbExt {
-  let acc = e.constant([0]);
-  vals.forEach((v, c) => (acc = e.add(acc, c === 0 ? v : e.mul(pows[c], v))));
-  return acc;
+/** Σ_c α^c·vals[c] for base values: 4 rows each (+16 per block), lazy (the verifier's `reduce`). */
+function reduceBase(e: KoalaBearExt, ap: AlphaPowers, vals: readonly Kb[]): KbExt {
+  return blocked(e, ap, vals, (lo, v) => e.mulBase(lo, v));
+}
+
+/** Σ_c α^c·vals[c] for extension values (16 rows each, lazy). */
+function reduceExt(e: KoalaBearExt, ap: AlphaPowers, vals: readonly KbExt[]): KbExt {
+  return blocked(e, ap, vals, (lo, v, i) => (i === 0 ? v : e.mul(lo, v)));
 }
 
 /** Selects vals[index] (index bits little-endian) by a mux tree: (a − 1)·4 rows. */
@@ -160,13 +186,21 @@ export function emitFriChecks(
     1,
     ...air.tables.map((t) => Math.max(t.preWidth + t.mainWidth + 4 * t.auxWidth, 4 * t.quotientChunks)),
   );
-  // α^0..α^maxWidth, canonical (α^W of the widest table included).
-  const pows: KbExt[] = [e.constant([1]), alphaF];
-  b.scope("deep.claims", () => {
-    while (pows.length < maxWidth + 1) pows.push(e.reduce(e.mul(pows[pows.length - 1], alphaF)));
+  // α^0..α^(B−1) and α^(Bj) for Bj ≤ the widest table, canonical.
+  const block = 2 ** Math.ceil(Math.log2(Math.sqrt(maxWidth + 1)));
+  const ap: AlphaPowers = b.scope("deep.claims", () => {
+    const lo: KbExt[] = [e.constant([1]), alphaF];
+    while (lo.length < block) lo.push(e.reduce(e.mul(lo[lo.length - 1], alphaF)));
+    const hi: KbExt[] = [e.constant([1]), e.reduce(e.mul(lo[block - 1], alphaF))];
+    while (hi.length <= Math.floor(maxWidth / block)) hi.push(e.reduce(e.mul(hi[hi.length - 1], hi[1])));
+    return { block, lo, hi };
   });
   const terms = b.scope("deep.claims", () => {
-    const apow = (k: number): KbExt => (k < pows.length ? pows[k] : powExt(e, alphaF, k));
+    const apow = (k: number): KbExt => {
+      const [i, j] = [k % block, Math.floor(k / block)];
+      if (j >= ap.hi.length) return powExt(e, alphaF, k);
+      return i === 0 ? ap.hi[j] : j === 0 ? ap.lo[i] : e.reduce(e.mul(ap.lo[i], ap.hi[j]));
+    };
     const byHeight = new Map<number, { tables: HeightTerms["tables"][number][]; cA: KbExt; cB: KbExt }>();
     const offs = new Map<number, KbExt | undefined>();
     air.tables.forEach((t, ti) => {
@@ -180,14 +214,14 @@ export function emitFriChecks(
       const off = prev ?? s;
       const scaled = (k: KbExt): KbExt => (off ? e.reduce(e.mul(off, k)) : k);
       const aW = apow(W);
-      const a2W = W < pows.length / 2 ? apow(2 * W) : e.reduce(e.mul(aW, aW));
+      const a2W = e.reduce(e.mul(aW, aW));
       const u = off ?? e.constant([1]);
       const v = scaled(a2W);
       const w = scaled(aW);
-      offs.set(logL, e.reduce(e.mul(u, Q < pows.length ? e.reduce(e.mul(a2W, pows[Q])) : apow(2 * W + Q))));
-      const cZ = e.reduce(reduceExt(e, pows, [...op.pre[0], ...op.main[0], ...op.aux[0]]));
-      const cZn = e.reduce(reduceExt(e, pows, [...op.pre[1], ...op.main[1], ...op.aux[1]]));
-      const cQ = e.reduce(reduceExt(e, pows, op.quot));
+      offs.set(logL, e.reduce(e.mul(u, e.reduce(e.mul(a2W, apow(Q))))));
+      const cZ = e.reduce(reduceExt(e, ap, [...op.pre[0], ...op.main[0], ...op.aux[0]]));
+      const cZn = e.reduce(reduceExt(e, ap, [...op.pre[1], ...op.main[1], ...op.aux[1]]));
+      const cQ = e.reduce(reduceExt(e, ap, op.quot));
       const g = byHeight.get(logL) ?? { tables: [], cA: e.constant([0]), cB: e.constant([0]) };
       g.tables.push({ ti, u, v, w });
       g.cA = e.add(g.cA, e.add(e.mul(u, cZ), e.mul(v, cQ)));
@@ -207,7 +241,7 @@ export function emitFriChecks(
     b.scope(`query${qi}/deep`, () => {
       const rowsOf = (name: string, ti: number): Kb[] => {
         const k = treeIndex(name);
-        return k < 0 ? [] : qp.rows[qi][k][ti].map((lc) => ({ lc, bound: 0x7f000000n }));
+        return k < 0 ? [] : qp.rows[qi][k][ti].map((lc) => ({ lc, bound: COMMITTED_BOUND }));
       };
       const fracs = new Map<number, Frac>();
       for (const [logL, h] of terms) {
@@ -215,8 +249,8 @@ export function emitFriChecks(
         let A = e.neg(h.cA);
         let B = e.neg(h.cB);
         for (const { ti, u, v, w } of h.tables) {
-          const rT = reduceBase(e, pows, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
-          const rQ = reduceBase(e, pows, rowsOf("quot", ti));
+          const rT = reduceBase(e, ap, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+          const rQ = reduceBase(e, ap, rowsOf("quot", ti));
           A = e.add(A, e.add(e.mul(u, rT), e.mul(v, rQ)));
           B = e.add(B, e.mul(w, rT));
         }
@@ -224,12 +258,19 @@ export function emitFriChecks(
         const xzn = e.sub(x, h.zNext);
         fracs.set(logL, { n: e.add(e.mul(A, xzn), e.mul(B, xz)), d: e.mul(xz, xzn) });
       }
-      // cur = fold + roll (either may be absent); a check "lhs = cur" multiplies by roll's d.
-      const assertCur = (lhs: KbExt, fold: KbExt | undefined, roll: Frac | undefined): void => {
-        if (!roll) e.assertEqual(lhs, fold as KbExt);
-        else e.assertEqual(e.mul(roll.d, fold ? e.sub(lhs, fold) : lhs), roll.n);
+      // cur = fold + roll (either may be absent), fold kept as a·fold (foldCosetScaled); a
+      // check "lhs = cur" is a·lhs ≡ a·fold, times roll's d when a roll-in is pending.
+      const assertCur = (
+        lhs: KbExt,
+        fold: { v: KbExt; a: number } | undefined,
+        roll: Frac | undefined,
+      ): void => {
+        const a = BigInt(fold?.a ?? 1);
+        const diff = fold ? e.sub(e.mulConst(lhs, a), fold.v) : lhs;
+        if (!roll) e.assertEqual(diff, e.constant([0]));
+        else e.assertEqual(e.mul(roll.d, diff), e.mulConst(roll.n, a));
       };
-      let fold: KbExt | undefined;
+      let fold: { v: KbExt; a: number } | undefined;
       let roll: Frac | undefined = fracs.get(sched.logMax);
       let shift = SHIFT;
       sched.steps.forEach((step, r) => {
@@ -241,12 +282,12 @@ export function emitFriChecks(
           const vals: KbExt[] = [];
           for (let t = 0; t < a; t++)
             vals.push(
-              [0, 1, 2, 3].map((k) => ({ lc: row[4 * t + k], bound: 0x7f000000n })) as unknown as KbExt,
+              [0, 1, 2, 3].map((k) => ({ lc: row[4 * t + k], bound: COMMITTED_BOUND })) as unknown as KbExt,
             );
           assertCur(selectExt(b, vals, qrBits.slice(0, step)), fold, roll);
           // 1/x_j, x_j = shift · w_S^bitrev(j, logS − step)
           const xInv = domainPointBits(e, logS, qrBits.slice(step), shift, true);
-          fold = foldCoset(e, vals, step, betas[r], xInv);
+          fold = { v: foldCosetScaled(e, vals, step, betas[r], xInv), a };
           roll = fracs.get(logS - step);
           shift = pow(shift, a);
         });
@@ -263,15 +304,22 @@ export function emitFriChecks(
 }
 
 /**
- * foldCoset of src/stark/fri.ts: with u_t the coset values in natural order,
- * c_k = a⁻¹·Σ_t u_t·w^(−tk) and the result Σ_k c_k·(β/x_j)^k. For a = 2 that is
- * c_0 + (c_1·x_j⁻¹)·β with no reduction (c_1 ≤ 2^63, ·x⁻¹ ≤ 2^94, ·β ≤ 2^129 lazily).
+ * a·foldCoset of src/stark/fri.ts (scaled by the arity a, so no a⁻¹ constant inflates the
+ * bounds): with u_t the coset values in natural order, a·c_k = Σ_t u_t·w^(−tk) and the result
+ * Σ_k a·c_k·(β/x_j)^k. For a = 2 that is (u_0 + u_1) + ((u_0 − u_1)·x_j⁻¹)·β with no reduction
+ * (u_0 − u_1 ≤ 2^32, ·x⁻¹ ≤ 2^63, ·β ≤ 2^98 lazily).
  */
-function foldCoset(e: KoalaBearExt, vals: readonly KbExt[], step: number, beta: KbExt, xInv: Kb): KbExt {
+function foldCosetScaled(
+  e: KoalaBearExt,
+  vals: readonly KbExt[],
+  step: number,
+  beta: KbExt,
+  xInv: Kb,
+): KbExt {
   const a = 1 << step;
-  const wInv = inv(rootOfUnity(step));
-  const aInv = BigInt(inv(a));
   const u = Array.from({ length: a }, (_, k) => vals[reverseBits(k, step)]);
+  if (a === 2) return e.add(e.add(u[0], u[1]), e.mul(e.mulBase(e.sub(u[0], u[1]), xInv), beta));
+  const wInv = inv(rootOfUnity(step));
   const coef = (k: number): KbExt => {
     const wk = pow(wInv, k);
     let ck = e.constant([0]);
@@ -280,9 +328,8 @@ function foldCoset(e: KoalaBearExt, vals: readonly KbExt[], step: number, beta: 
       ck = e.add(ck, e.mulConst(u[t], BigInt(w)));
       w = mul(w, wk);
     }
-    return e.mulConst(ck, aInv);
+    return ck;
   };
-  if (a === 2) return e.add(coef(0), e.mul(e.mulBase(coef(1), xInv), beta));
   const rr = e.reduce(e.mulBase(beta, xInv));
   let acc = coef(0);
   let rk = rr;

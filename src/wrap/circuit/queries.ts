@@ -3,7 +3,8 @@
  * transcript (alpha_F, one FRI root and beta per round, the final polynomial, grinding, the
  * query indices as bits) and, per query, the Merkle openings of every round tree (pre with
  * root = vkey, main, aux, quotient) and of every FRI layer, with the index bits sliced as
- * `src/stark/verifier.ts` shifts the index. Opened row values are canonical-checked inputs.
+ * `src/stark/verifier.ts` shifts the index. Opened row values are inputs checked < 2^31
+ * (`committed31`, bound COMMITTED_BOUND).
  * Not emitted yet: the DEEP combination, the FRI fold consistency and the final-polynomial
  * check (fri-fold, fri-final).
  */
@@ -22,7 +23,7 @@ export interface QueryPhaseResult {
   readonly finalPoly: readonly KbExt[];
   /** Per query: the index bits (little-endian, log2 of the largest LDE). */
   readonly indexBits: readonly (readonly Lc[])[];
-  /** Per query and round tree: the opened rows (canonical values), one per matrix. */
+  /** Per query and round tree: the opened rows (values < 2^31), one per matrix. */
   readonly rows: readonly (readonly (readonly Lc[])[])[][];
   /** Per query and FRI round: the opened coset values (4 per extension value). */
   readonly friRows: readonly (readonly Lc[])[][];
@@ -43,7 +44,8 @@ export function emitQueryPhase(
   const e = ood.em.e;
   const input = (v: bigint | number | undefined): Lc =>
     b.privateInput(b.computesValues ? BigInt(v as bigint | number) : undefined);
-  const canonical = (v: number | undefined): Lc => e.f.canonical(input(v)).lc;
+  // Opened row and FRI values: < 2^31, not < p (KoalaBear.committed31 says why that is sound).
+  const opened = (v: number | undefined): Lc => e.f.committed31(input(v)).lc;
 
   const alphaF = tr.challengeExt();
   const sched = friSchedule(inp.logHeights, o);
@@ -82,7 +84,7 @@ export function emitQueryPhase(
         const idx = bits.slice(sched.logMax - logT);
         const op = qp?.rounds[k];
         const rows = t.shapes.map((s, m) =>
-          Array.from({ length: s.width }, (_, c) => canonical(op?.rows[m][c])),
+          Array.from({ length: s.width }, (_, c) => opened(op?.rows[m][c])),
         );
         const path = Array.from({ length: logT }, (_, l) => input(op?.path[l]));
         if (merkle) b.scope(`merkle-${t.name}`, () => merkleVerify(b, roots[k], t.shapes, idx, rows, path));
@@ -95,7 +97,7 @@ export function emitQueryPhase(
         const jBits = bits.slice(sched.logMax - logS + step);
         const op = qp?.fri[r];
         const width = 4 << step;
-        const row = Array.from({ length: width }, (_, c) => canonical(op?.rows[0][c]));
+        const row = Array.from({ length: width }, (_, c) => opened(op?.rows[0][c]));
         const path = Array.from({ length: logS - step }, (_, l) => input(op?.path[l]));
         if (merkle)
           b.scope(`fri-merkle${r}`, () =>

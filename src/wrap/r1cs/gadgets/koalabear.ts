@@ -22,6 +22,8 @@ import { assertBitsLeConst, num2bits, witnessBits } from "./bits.ts";
 
 export const KB_P = 0x7f000001n;
 export const MAX_BOUND = 1n << 250n;
+/** Bound of a `committed31` value (2^31 − 1 ≥ p − 1). */
+export const COMMITTED_BOUND = (1n << 31n) - 1n;
 const P_INV_R = finv(KB_P);
 
 export interface Kb {
@@ -52,6 +54,22 @@ export class KoalaBear {
       const bits = num2bits(b, x, 31);
       assertBitsLeConst(b, bits, KB_P - 1n);
       return { lc: x, bound: KB_P - 1n };
+    });
+  }
+
+  /**
+   * A value opened from a Merkle commitment (STARK query openings): only checked < 2^31
+   * (31 rows), not < p, and it stands for x mod p like any emulated value. Sound where the
+   * value's only roles are (1) being packed 8 per element into a Merkle leaf — injective on
+   * 31-bit values, so the root still binds one integer vector, hence one F_p vector (x mod p),
+   * to the committed oracle — and (2) arithmetic mod p. Not for values absorbed into the
+   * transcript (there v and v + p would be two encodings of one claim): use `canonical`.
+   */
+  committed31(x: Lc): Kb {
+    const b = this.b;
+    return b.scope("kb.committed31", () => {
+      num2bits(b, x, 31);
+      return { lc: x, bound: COMMITTED_BOUND };
     });
   }
 
