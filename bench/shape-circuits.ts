@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/shape-circuits.ts [--program-log 9] [--queries N] [--shapes id,id]`: the MIPS wrap
- * circuit's size (constraints, compile mode: no proof, no file) for every default shape
+ * `npx tsx bench/shape-circuits.ts [--program-log 9] [--keccak] [--queries N] [--shapes id,id]`: the
+ * MIPS wrap circuit's size (constraints, compile mode: no proof, no file) for every default shape
  * (src/wrap/shapes.ts) at DEFAULT_OPTIONS, for a Program table of 2^program-log rows (the circuit
- * depends on it: fibonacci is 2^9, the storage-proof guest 2^12). Last line: JSON.
+ * depends on it: fibonacci is 2^9, the storage-proof guest 2^11), with the Keccak tables (`--keccak`,
+ * proofs of runs that call keccak-f) or without (the AIR of every other run). Last line: JSON.
  */
 import { buildMachine } from "../src/mips/air/machine.ts";
 import type { ProgramImage } from "../src/mips/air/tables.ts";
@@ -20,7 +21,8 @@ const programLog = Number(arg("--program-log") ?? 9);
 const options = { ...DEFAULT_OPTIONS, numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries) };
 const only = arg("--shapes")?.split(",");
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-const air = buildMachine(placeholder, 1 << programLog).air;
+const keccak = process.argv.includes("--keccak");
+const air = buildMachine(placeholder, 1 << programLog, { keccak }).air;
 const out: Record<string, unknown>[] = [];
 for (const s of DEFAULT_SHAPES) {
   if (only && !only.includes(s.id)) continue;
@@ -38,8 +40,8 @@ for (const s of DEFAULT_SHAPES) {
   const n = b.nConstraints;
   const fits = n <= MAX_WRAP_CONSTRAINTS;
   console.log(
-    `${s.id} (Program 2^${programLog}): ${n} constraints (2^${Math.log2(n).toFixed(2)}, ${fits ? "fits" : "over"} 2^22), emitted in ${seconds.toFixed(1)} s`,
+    `${s.id} (Program 2^${programLog}, ${keccak ? "with" : "without"} Keccak tables): ${n} constraints (2^${Math.log2(n).toFixed(2)}, ${fits ? "fits" : "over"} 2^22), emitted in ${seconds.toFixed(1)} s`,
   );
-  out.push({ shape: s.id, programLog, heights, constraints: n, seconds });
+  out.push({ shape: s.id, programLog, keccak, heights, constraints: n, seconds });
 }
 console.log(JSON.stringify({ options, results: out }));
