@@ -32,7 +32,7 @@ CLANG_FLAGS=(--target=mipsel-linux-gnu "${COMMON[@]}" -G0 -fuse-ld=lld -Wl,--no-
   -Wl,-z,max-page-size=4096 -Wl,-T,sdk/guest.ld)
 SDK=(sdk/start.S sdk/runtime.c sdk/sha256.c sdk/keccak.c sdk/keccakf.c)
 
-C_GUESTS=(fibonacci sha256 keccak state-transition bigloop isqrt selftest storage-proof)
+C_GUESTS=(fibonacci sha256 keccak keccakf state-transition bigloop isqrt selftest storage-proof)
 for name in "${C_GUESTS[@]}"; do
   mkdir -p "$OUT/$name"
   "$GCC" "${GCC_FLAGS[@]}" -o "$OUT/$name/$name.elf" "$name/main.c" "${SDK[@]}"
