@@ -43,7 +43,7 @@ export async function mipsWrapInput(
     );
   const d = decodeProofFile(file);
   const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-  const air = buildMachine(placeholder, 1 << d.programLogHeight, { keccak: d.keccak }).air;
+  const air = buildMachine(placeholder, 1 << d.programLogHeight, d).air;
   const { proof } = decodeProof(air, options, d.stark);
   const heights = Object.fromEntries(air.tables.map((t, i) => [t.name, proof.logHeights[i]]));
   const named = shapeOfHeights(heights);

@@ -24,6 +24,7 @@ export function image(code: readonly number[], data: readonly number[] = []): Pr
   data.forEach((w, i) => words.set(DATA_BASE + 4 * i, w >>> 0));
   words.set(29 * 4, SP);
   words.set(36 * 4, BRK);
+  words.set(37 * 4, 0x7e80_0000); // mmap cursor: the stack bottom
   return { entry: CODE_BASE, words, code: [[CODE_BASE, CODE_BASE + 4 * code.length]], brkStart: BRK };
 }
 

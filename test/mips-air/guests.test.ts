@@ -53,16 +53,6 @@ describe("MIPS AIR conformance with the executor", function () {
     });
   }
 
-  it("refuses to prove a syscall without AIR support, naming it (Go runtime)", () => {
-    const prog = loadElf(readFileSync("guests/go/hello/hello.elf"));
-    const r = execute(prog, { trace: true, stdout: () => {}, stderr: () => {} });
-    const m = buildMachine(programImage(prog));
-    expect(() => generateWitness(m, summaryFromTrace(r.trace!)))
-      .to.throw(ZkmipsError)
-      .with.property("message")
-      .that.matches(/cannot prove syscall \d+ .* at pc 0x[0-9a-f]+ is not supported by the prover/);
-  });
-
   it("refuses a run that executes an instruction without a chip (break), naming it", () => {
     const m = buildMachine({
       entry: 0x400000,

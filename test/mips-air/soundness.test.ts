@@ -216,7 +216,14 @@ describe("MIPS AIR soundness (one corruption, verifier rejects)", function () {
     let file: Uint8Array;
     before(async () => {
       const { bytes } = await prove(pk, w.traces, w.publicInputs, { selfCheck: false });
-      file = encodeProofFile(Math.log2(m.programHeight), w.exitCode, w.publicValues, bytes);
+      file = encodeProofFile(
+        Math.log2(m.programHeight),
+        w.exitCode,
+        w.publicValues,
+        bytes,
+        m.hasKeccak,
+        m.hasSysMisc,
+      );
       expect((await verifyMips(file, { vkey }, OPTIONS)).exitCode).to.equal(5);
     });
     // Public inputs enter the transcript, so every later challenge changes too: the first

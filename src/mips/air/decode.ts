@@ -20,8 +20,13 @@ export const REG_SINK = 34;
 export const REG_PV_CURSOR = 35;
 /** The program break (brk state), initialised to the end of the image. */
 export const REG_BRK = 36;
+/** The mmap cursor (lowest mapped address), initialised to the stack bottom (chips/sysmisc.ts). */
+export const REG_MMAP = 37;
+/** The virtual clock's seconds and nanoseconds (zero-initialised; chips/sysmisc.ts). */
+export const REG_CLOCK_S = 38;
+export const REG_CLOCK_NS = 39;
 /** Number of register-file keys; memory word keys (byte address / 4) start at 0x400. */
-export const REG_COUNT = 37;
+export const REG_COUNT = 40;
 
 /** Chip families. The numeric value is what the ROM stores and what each chip hard-codes. */
 export enum Family {

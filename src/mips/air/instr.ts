@@ -51,6 +51,11 @@ export interface InstrChip {
   /** Clock ticks consumed per row. */
   readonly clkStep: number;
   define(cx: ChipCtx): void;
+  /**
+   * Several chips may execute one family (e.g. Syscall and SysMisc): the witness generator gives a
+   * step to the first chip of its family whose `handles` returns true, else to the one without it.
+   */
+  handles?(env: FillEnv): boolean;
   /** Fills row `row` for step `s`; returns the next-next pc the chip computed. */
   fill(w: Witness, row: number, s: Step, env: FillEnv): number;
 }

@@ -17,6 +17,7 @@ import { MovCondChip } from "./chips/movcond.ts";
 import { SignExtChip } from "./chips/signext.ts";
 import { DivChip } from "./chips/div.ts";
 import { ClzChip } from "./chips/clz.ts";
+import { SysMiscChip } from "./chips/sysmisc.ts";
 import { KeccakChip, KeccakMemChip } from "./chips/keccak.ts";
 import type { Decoded, Family } from "./decode.ts";
 import {
@@ -40,6 +41,8 @@ export interface MipsMachine {
   readonly io: IoChip;
   /** False when the AIR was built without the Keccak tables (then a keccakf syscall cannot balance). */
   readonly hasKeccak: boolean;
+  /** False when the AIR was built without the SysMisc table (its syscalls are then refused). */
+  readonly hasSysMisc: boolean;
   readonly keccak: KeccakChip;
   readonly keccakMem: KeccakMemChip;
   /** Table index of each named table. */
@@ -69,6 +72,7 @@ export function instructionChips(): InstrChip[] {
     new SignExtChip(),
     new DivChip(),
     new ClzChip(),
+    new SysMiscChip(),
   ];
 }
 
@@ -80,6 +84,11 @@ export interface MachineOptions {
    * Syscall chip's KECCAK sends have no receiver, so a keccakf call cannot be proven.
    */
   keccak?: boolean;
+  /**
+   * Include the SysMisc table (default true): no preprocessed columns either, so the AIR without it
+   * has the same programVKey; a proof of a run without the syscalls it proves may omit it.
+   */
+  sysmisc?: boolean;
 }
 
 /**
@@ -92,6 +101,7 @@ export function buildMachine(
   opts: MachineOptions = {},
 ): MipsMachine {
   const hasKeccak = opts.keccak ?? true;
+  const hasSysMisc = opts.sysmisc ?? true;
   const air = new AirBuilder(AIR_NAME, AIR_VERSION, NUM_PUBLIC_INPUTS);
   const { columns, rowOfPc, decoded } = buildProgramColumns(program, programHeight);
   byteColumns ??= buildByteColumns();
@@ -104,7 +114,7 @@ export function buildMachine(
   const ioCx = new Ctx(ioT, io.layout);
   io.define(ioCx);
   ctxs.push([io.name, ioCx]);
-  const chips = instructionChips();
+  const chips = instructionChips().filter((c) => hasSysMisc || !(c instanceof SysMiscChip));
   for (const chip of chips) {
     const t = air.addTable({ name: chip.name, mainWidth: chip.layout.width });
     const cx = new Ctx(t, chip.layout);
@@ -126,6 +136,7 @@ export function buildMachine(
     chips,
     io,
     hasKeccak,
+    hasSysMisc,
     keccak,
     keccakMem,
     tableIndex: new Map(def.tables.map((t) => [t.name, t.index])),
@@ -133,6 +144,7 @@ export function buildMachine(
     programHeight: columns[0].length,
     rowOfPc,
     decoded,
-    chipOfFamily: new Map(chips.map((c) => [c.family, c])),
+    // the default chip of a family is the one without `handles` (see InstrChip.handles)
+    chipOfFamily: new Map(chips.filter((c) => !c.handles).map((c) => [c.family, c])),
   };
 }

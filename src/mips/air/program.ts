@@ -7,9 +7,13 @@
  */
 import type { MipsProgram } from "../elf.ts";
 import type { ProgramImage } from "./tables.ts";
-import { REG_BRK } from "./decode.ts";
+import { REG_BRK, REG_MMAP } from "./decode.ts";
+import { STACK_BOTTOM } from "../layout.ts";
 
-/** Initial register-file values besides zero: $sp (29) at the initial stack, the break (key 36). */
+/**
+ * Initial register-file values besides zero: $sp (29) at the initial stack, the break (key 36), the
+ * mmap cursor (key 37) at the stack bottom.
+ */
 export function programImage(p: MipsProgram): ProgramImage {
   const words = new Map<number, number>();
   const code: [number, number][] = [];
@@ -30,5 +34,6 @@ export function programImage(p: MipsProgram): ProgramImage {
   }
   words.set(29 * 4, p.initialSp >>> 0);
   words.set(REG_BRK * 4, p.brkStart >>> 0);
+  words.set(REG_MMAP * 4, STACK_BOTTOM);
   return { entry: p.entry, words, code, brkStart: p.brkStart };
 }

@@ -2,7 +2,7 @@
  * Proving, verifying and the program verifying key for MIPS runs.
  *
  * Proof file (version 1, little-endian): "ZKMIPSP" 0x01 | u8 log2 height of the Program table
- * (bit 7 set: the AIR includes the Keccak tables, see MachineOptions) | u8 exit code | u16 public-values length | public-values bytes | the STARK proof (src/stark format,
+ * (bit 7 set: the AIR includes the Keccak tables, bit 6: the SysMisc table, see MachineOptions) | u8 exit code | u16 public-values length | public-values bytes | the STARK proof (src/stark format,
  * to the end). Decoding is canonical (length <= PV_MAX, nothing left over); the STARK verifier
  * decodes the rest canonically too.
  *
@@ -45,18 +45,32 @@ export interface MipsProof {
 export interface MipsProver {
   machine: MipsMachine;
   pk: ProvingKey;
-  /** The same AIR without the Keccak tables (same vkey), used for runs without keccakf calls. */
-  lean?: { machine: MipsMachine; pk: ProvingKey };
+  /**
+   * The same AIR without the optional tables a run does not use (Keccak/KeccakMem, SysMisc), by
+   * variant; same vkey (only Program and Byte are preprocessed).
+   */
+  lean?: Map<string, { machine: MipsMachine; pk: ProvingKey }>;
 }
 
-/** The prover for the AIR without the Keccak tables: a prefix of the tables, the same preprocessed data. */
-function leanProver(p: MipsProver): { machine: MipsMachine; pk: ProvingKey } {
-  if (!p.lean) {
-    const machine = buildMachine(p.machine.program, p.machine.programHeight, { keccak: false });
-    const n = machine.air.tables.length;
-    p.lean = { machine, pk: { ...p.pk, air: machine.air, preLde: p.pk.preLde.slice(0, n) } };
+interface Variant {
+  keccak: boolean;
+  sysmisc: boolean;
+}
+
+/** The prover for the AIR with only the optional tables `v` names: the same preprocessed data. */
+function leanProver(p: MipsProver, v: Variant): { machine: MipsMachine; pk: ProvingKey } {
+  if (v.keccak && v.sysmisc) return p;
+  const key = `${+v.keccak}${+v.sysmisc}`;
+  p.lean ??= new Map();
+  let lean = p.lean.get(key);
+  if (!lean) {
+    const machine = buildMachine(p.machine.program, p.machine.programHeight, v);
+    const keep = new Set(machine.air.tables.map((t) => t.name));
+    const preLde = p.pk.preLde.filter((_, i) => keep.has(p.machine.air.tables[i].name));
+    lean = { machine, pk: { ...p.pk, air: machine.air, preLde } };
+    p.lean.set(key, lean);
   }
-  return p.lean;
+  return lean;
 }
 
 /** Builds the AIR for a program and commits its preprocessed tables (the vkey). */
@@ -97,14 +111,18 @@ export async function proveMips(
   const phasesMs: Record<string, number> = {};
   const t0 = performance.now();
   let wit = generateWitness(machine, run, { padTo: config.padTo });
-  if (machine.hasKeccak && wit.rowsPerTable.get("Keccak") === 0) {
-    // No keccakf call: prove with the AIR without the Keccak tables (fewer columns to open).
-    ({ machine, pk } = leanProver(prover));
-    const n = machine.air.tables.length;
+  const variant: Variant = {
+    keccak: machine.hasKeccak && (wit.rowsPerTable.get("Keccak") ?? 0) > 0,
+    sysmisc: machine.hasSysMisc && (wit.rowsPerTable.get("SysMisc") ?? 0) > 0,
+  };
+  if (variant.keccak !== machine.hasKeccak || variant.sysmisc !== machine.hasSysMisc) {
+    // Optional tables without rows are left out of the AIR (fewer columns to open).
+    const full = machine;
+    ({ machine, pk } = leanProver(prover, variant));
     const names = new Set(machine.air.tables.map((t) => t.name));
     wit = {
       ...wit,
-      traces: wit.traces.slice(0, n),
+      traces: wit.traces.filter((_, i) => names.has(full.air.tables[i].name)),
       rowsPerTable: new Map([...wit.rowsPerTable].filter(([k]) => names.has(k))),
       naturalLogHeights: Object.fromEntries(
         Object.entries(wit.naturalLogHeights).filter(([k]) => names.has(k)),
@@ -128,6 +146,7 @@ export async function proveMips(
     wit.publicValues,
     bytes,
     machine.hasKeccak,
+    machine.hasSysMisc,
   );
   const logHeights: Record<string, number> = {};
   let cells = 0;
@@ -160,13 +179,14 @@ export function encodeProofFile(
   pv: Uint8Array,
   stark: Uint8Array,
   keccak = false,
+  sysmisc = false,
 ): Uint8Array {
   if (pv.length > PV_MAX)
     throw new ZkmipsError(`public values are ${pv.length} bytes, more than PV_MAX = ${PV_MAX}`);
   const out = new Uint8Array(MAGIC.length + 4 + pv.length + stark.length);
   out.set(MAGIC, 0);
   let o = MAGIC.length;
-  out[o++] = programLogHeight | (keccak ? KECCAK_FLAG : 0);
+  out[o++] = programLogHeight | (keccak ? KECCAK_FLAG : 0) | (sysmisc ? SYSMISC_FLAG : 0);
   out[o++] = exitCode;
   out[o++] = pv.length & 255;
   out[o++] = pv.length >> 8;
@@ -177,11 +197,15 @@ export function encodeProofFile(
 
 /** Bit of the height byte: the proof's AIR includes the Keccak tables. */
 const KECCAK_FLAG = 0x80;
+/** Bit of the height byte: the proof's AIR includes the SysMisc table. */
+const SYSMISC_FLAG = 0x40;
 
 export interface DecodedProofFile {
   programLogHeight: number;
   /** The AIR includes the Keccak tables. */
   keccak: boolean;
+  /** The AIR includes the SysMisc table. */
+  sysmisc: boolean;
   exitCode: number;
   publicValues: Uint8Array;
   stark: Uint8Array;
@@ -198,7 +222,8 @@ export function decodeProofFile(file: Uint8Array): DecodedProofFile {
   if (MAGIC.some((b, i) => file[i] !== b)) bad("bad magic or version");
   let o = MAGIC.length;
   const keccak = (file[o] & KECCAK_FLAG) !== 0;
-  const programLogHeight = file[o++] & ~KECCAK_FLAG;
+  const sysmisc = (file[o] & SYSMISC_FLAG) !== 0;
+  const programLogHeight = file[o++] & ~(KECCAK_FLAG | SYSMISC_FLAG);
   const exitCode = file[o++];
   const pvLen = file[o] | (file[o + 1] << 8);
   o += 2;
@@ -208,6 +233,7 @@ export function decodeProofFile(file: Uint8Array): DecodedProofFile {
   return {
     programLogHeight,
     keccak,
+    sysmisc,
     exitCode,
     publicValues: file.slice(o, o + pvLen),
     stark: file.subarray(o + pvLen),
@@ -228,13 +254,13 @@ export async function verifyMips(
   let vkey: bigint;
   if ("program" in against) {
     const prover = await mipsSetup(against.program, options);
-    air = d.keccak ? prover.machine.air : leanProver(prover).machine.air;
+    air = leanProver(prover, d).machine.air;
     vkey = prover.pk.vkey;
   } else {
     // The AIR's constraints do not depend on the program; only the Program table's height does
     // (its contents are bound by the vkey), so a placeholder table of that height suffices.
     const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-    const m = buildMachine(placeholder, 1 << d.programLogHeight, { keccak: d.keccak });
+    const m = buildMachine(placeholder, 1 << d.programLogHeight, d);
     air = m.air;
     vkey = against.vkey;
   }

@@ -6,7 +6,7 @@
  */
 import { ZkmipsError } from "../../errors.ts";
 import { TS_DIFF_BITS } from "./buses.ts";
-import { type Decoded, decodeInstruction, isUnsupported } from "./decode.ts";
+import { type Decoded, Family, decodeInstruction, isUnsupported } from "./decode.ts";
 import { LookupCounts, MemoryTimeline, Witness } from "./gadgets.ts";
 import type { FillEnv, Step } from "./instr.ts";
 import type { MipsMachine } from "./machine.ts";
@@ -125,13 +125,14 @@ export function generateWitness(
         "see docs/mips-air.md for the proven instruction set",
       );
     }
-    const chip = m.chipOfFamily.get(dec.family)!;
+    const chip =
+      m.chips.find((c) => c.family === dec.family && c.handles?.(env)) ?? m.chipOfFamily.get(dec.family)!;
     const w = chipWit.get(chip)!;
     const row = w.addRow();
     const step: Step = { clk, pc, npc, nnpc: 0, word, dec };
-    if (chip instanceof SyscallChip) {
+    if (dec.family === Family.Syscall) {
       step.sys = run.syscalls[sysIndex++];
-      if (!step.sys && follow) {
+      if (!step.sys && follow && chip instanceof SyscallChip) {
         const fd = env.mem.peek(4);
         const a2 = env.mem.peek(6);
         const left = fd === 4 ? run.hints.length - hintPos : run.input.length - inPos;

@@ -23,8 +23,7 @@
 import { type Expr, constant, sum } from "../../../stark/expr.ts";
 import { ZkmipsError } from "../../../errors.ts";
 import { Bus } from "../buses.ts";
-import { REG_BRK, REG_PV_CURSOR, Family } from "../decode.ts";
-import { STACK_BOTTOM } from "../../layout.ts";
+import { REG_BRK, REG_MMAP, REG_PV_CURSOR, Family } from "../decode.ts";
 import {
   type ChipCtx,
   Layout,
@@ -58,8 +57,6 @@ const SYS_SEL: readonly (readonly [string, number])[] = [
   ["is_brk_set", SYS_BRK],
   ["is_keccak", SYS_KECCAKF],
 ];
-/** brk may not pass the stack's lowest address (the executor's mmap floor while nothing is mapped). */
-export const BRK_LIMIT = STACK_BOTTOM;
 export const SYSCALL_CLK = 8;
 const IO_KIND_PV = 1;
 const IO_KIND_READ = 2;
@@ -92,7 +89,8 @@ export class SyscallChip implements InstrChip {
     accessColumns(L, "F", true);
     accessColumns(L, "K", true);
     accessColumns(L, "G", true);
-    // Three byte-wise subtractions for brk: (brkStart-1) - a0, a0 - brk, BRK_LIMIT - a0.
+    accessColumns(L, "H", false); // the mmap cursor (brk may not pass it)
+    // Three byte-wise subtractions for brk: (brkStart-1) - a0, a0 - brk, mmap cursor - a0.
     for (const c of ["c1", "c2", "c3"]) {
       L.addN(`${c}d`, 4);
       L.addN(`${c}b`, 4);
@@ -132,6 +130,7 @@ export class SyscallChip implements InstrChip {
     accessConstraints(cx, "F", 7, clk.add(4), isReal, true);
     accessConstraints(cx, "K", REG_PV_CURSOR, clk.add(5), isReal, true);
     accessConstraints(cx, "G", REG_BRK, clk.add(6), isReal, true);
+    accessConstraints(cx, "H", REG_MMAP, clk.add(7), isReal, false);
     this.brkConstraints(cx);
     this.keccakConstraints(cx);
     // v0 holds the selected call's number.
@@ -200,7 +199,7 @@ export class SyscallChip implements InstrChip {
     cx.t.send(Bus.KECCAK, [cx.c("clk").add(KECCAK_TS_OFFSET), key], isK);
   }
   /**
-   * brk: query (a0 < brkStart: v0 = break) or grow (break <= a0 <= BRK_LIMIT: break = v0 = a0).
+   * brk: query (a0 < brkStart: v0 = break) or grow (break <= a0 <= mmap cursor (key 37): break = v0 = a0).
    * The subtraction chains x - y = d - 2^32 b3 hold on every row; b3 is the "x < y" bit.
    */
   private brkConstraints(cx: ChipCtx): void {
@@ -210,7 +209,7 @@ export class SyscallChip implements InstrChip {
     const chains: [string, Expr[], Expr[]][] = [
       ["c1", cx.cs("imm", 4), a0],
       ["c2", a0, brk],
-      ["c3", bytesOf(BRK_LIMIT).map((b) => isReal.mul(b)), a0], // zero on padding rows
+      ["c3", cx.cs("H_v", 4), a0],
     ];
     const lt: Expr[] = [];
     for (const [c, x, y] of chains) {
@@ -235,7 +234,7 @@ export class SyscallChip implements InstrChip {
     cx.zero("brk query: a0 < brkStart", q.mul(lt[0]));
     cx.zero("brk set: a0 >= brkStart", set.mul(constant(1).sub(lt[0])));
     cx.zero("brk set: a0 >= break", set.mul(lt[1]));
-    cx.zero("brk set: a0 <= limit", set.mul(lt[2]));
+    cx.zero("brk set: a0 <= mmap cursor", set.mul(lt[2]));
     const V = cx.cs("V_v", 4);
     const Gv = cx.cs("G_v", 4);
     const F = cx.cs("F_v", 4);
@@ -257,7 +256,8 @@ export class SyscallChip implements InstrChip {
     else if (num === SYS_WRITE && fd === 3) selName = "is_write_pv";
     else if (num === SYS_READ && (fd === 0 || fd === 4)) selName = "is_read";
     else if (num === SYS_BRK && fd < (s.dec.imm + 1) >>> 0) selName = "is_brk_query";
-    else if (num === SYS_BRK && fd >= env.mem.peek(REG_BRK) && fd <= BRK_LIMIT) selName = "is_brk_set";
+    else if (num === SYS_BRK && fd >= env.mem.peek(REG_BRK) && fd <= env.mem.peek(REG_MMAP))
+      selName = "is_brk_set";
     else if (num === SYS_KECCAKF && (fd & 3) === 0 && fd >= 0x1000 && fd + 200 <= STATE_END_LIMIT)
       selName = "is_keccak";
     else throw new UnsupportedSyscall(num, fd, s.pc);
@@ -293,10 +293,11 @@ export class SyscallChip implements InstrChip {
     );
     const brk = env.mem.peek(REG_BRK);
     fillAccess(w, row, "G", env.mem, env.lk, REG_BRK, s.clk + 6, selName === "is_brk_set" ? fd : brk, true);
+    const mmapCursor = fillAccess(w, row, "H", env.mem, env.lk, REG_MMAP, s.clk + 7, undefined, false);
     const chains: [string, number, number][] = [
       ["c1", s.dec.imm >>> 0, fd],
       ["c2", fd, brk],
-      ["c3", BRK_LIMIT, fd],
+      ["c3", mmapCursor, fd],
     ];
     for (const [c, x, y] of chains) {
       const xb = bytesOf(x);
