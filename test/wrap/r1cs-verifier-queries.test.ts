@@ -162,7 +162,7 @@ describe("circuit: transcript to query indices and the Merkle openings of every 
     expect(res.ok).to.equal(false);
     expect(res.failed?.label).to.match(/^query1\/kb\.committed31/);
     // the Merkle leaf is unchanged: the packed element is the same integer
-    const pack = (r: readonly number[]): bigint => BigInt(r[0]) + (BigInt(r[1]) << 31n);
+    const pack = (r: ArrayLike<number>): bigint => BigInt(r[0]) + (BigInt(r[1]) << 31n);
     expect(pack(rows[ti])).to.equal(pack(q.rounds[k].rows[ti]));
   });
 });

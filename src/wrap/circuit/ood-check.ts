@@ -119,6 +119,10 @@ export function emitOodCheck(
     tr.absorbExts(op.quot);
   }
 
+  // α_Q powers sized for the table with the most constraints (shared by all tables).
+  b.scope("ood.alphaPowers", () =>
+    em.blockPowers(alphaQ, Math.max(1, ...air.tables.map((t) => t.constraints.length))),
+  );
   air.tables.forEach((t, ti) => {
     b.scope(`ood.table.${t.name}`, () => {
       const { pre, main, aux, quot } = openings[ti];

@@ -34,23 +34,31 @@ export class OodEmitter {
   readonly e: KoalaBearExt;
   /** x → [x, x^2, x^4, …] (reduced), shared by every table's Z_H and selectors. */
   private readonly squares = new WeakMap<KbExt, KbExt[]>();
-  /** x → [1, x, x^2, …] (reduced), shared by every table's quotient check. */
-  private readonly powers = new WeakMap<KbExt, KbExt[]>();
+  /** x → its two-level powers (`blockPowers`), shared by every table's quotient check. */
+  private readonly powers = new WeakMap<KbExt, BlockPowers>();
   /** zeta → selectors by "logN:wInv" (tables of equal height share them). */
   private readonly selectorCache = new WeakMap<KbExt, Map<string, Selectors>>();
   constructor(readonly b: Builder) {
     this.e = new KoalaBearExt(b);
   }
 
-  /** [1, x, …, x^(n−1)], each reduced, computed once per x and extended on demand. */
-  powersOf(x: KbExt, n: number): KbExt[] {
+  /**
+   * Powers of x in two levels, x^k = lo[k mod B]·hi[⌊k/B⌋] (all reduced), for sums of up to
+   * `n` terms: B + n/B powers instead of n (the Keccak table has 3,700+ constraints). The
+   * first call for x fixes B = 2^⌈log2 √n⌉ (call it with the largest n first); later calls
+   * extend hi as needed.
+   */
+  blockPowers(x: KbExt, n: number): BlockPowers {
     const e = this.e;
     let p = this.powers.get(x);
     if (!p) {
-      p = [e.constant([1]), e.reduce(x)];
+      const block = 2 ** Math.ceil(Math.log2(Math.sqrt(Math.max(n, 2))));
+      const lo: KbExt[] = [e.constant([1]), e.reduce(x)];
+      while (lo.length < block) lo.push(e.reduce(e.mul(lo[lo.length - 1], lo[1])));
+      p = { block, lo, hi: [e.constant([1]), e.reduce(e.mul(lo[block - 1], lo[1]))] };
       this.powers.set(x, p);
     }
-    while (p.length < n) p.push(e.reduce(e.mul(p[p.length - 1], p[1])));
+    while (p.hi.length * p.block < n) p.hi.push(e.reduce(e.mul(p.hi[p.hi.length - 1], p.hi[1])));
     return p;
   }
 
@@ -200,7 +208,8 @@ export class OodEmitter {
 
   /**
    * Constrains Σ_k alpha^k·values[k] = zh·Σ_j zn^j·quotChunks[j]. The powers of alpha are
-   * reduced once and shared by all tables (`powersOf`); each term is one lazy product.
+   * reduced once and shared by all tables (`blockPowers`): the sum is
+   * Σ_j hi[j]·(Σ_i lo[i]·values[Bj + i]), one lazy product per term and per block.
    */
   assertQuotient(
     values: readonly KbExt[],
@@ -211,11 +220,16 @@ export class OodEmitter {
   ): void {
     const e = this.e;
     this.b.scope("ood.quotient", () => {
-      const ap = this.powersOf(alpha, values.length);
+      const { block, lo, hi } = this.blockPowers(alpha, values.length);
       let combined = e.constant([0]);
-      values.forEach((v, k) => {
-        combined = e.add(combined, k === 0 ? v : e.mul(v, ap[k]));
-      });
+      for (let j = 0; j * block < values.length; j++) {
+        let blk = e.constant([0]);
+        for (let i = 0; i < block && j * block + i < values.length; i++) {
+          const v = values[j * block + i];
+          blk = e.add(blk, i === 0 ? v : e.mul(v, lo[i]));
+        }
+        combined = e.add(combined, j === 0 ? blk : e.mul(blk, hi[j]));
+      }
       let q = e.constant([0]);
       let zjn = e.constant([1]);
       quotChunks.forEach((c, j) => {
@@ -225,6 +239,12 @@ export class OodEmitter {
       e.assertEqual(combined, e.mul(zh, q));
     });
   }
+}
+
+export interface BlockPowers {
+  readonly block: number;
+  readonly lo: readonly KbExt[];
+  readonly hi: KbExt[];
 }
 
 export interface Selectors {
