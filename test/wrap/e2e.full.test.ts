@@ -3,10 +3,11 @@
  * wrap statement circuit (mipsLayout: exitCode = 0, PV_MAX bytes + masks) → dev Groth16 →
  * generated verifier + MipsVerifierGroth16 + gateway on Hardhat.
  *
- * The STARK here uses WRAP_SMALL_OPTIONS (blowup 4, 2 queries, no grinding: a few bits of
- * security, NOT sound) because at DEFAULT_OPTIONS the smallest MIPS shape's circuit has 8.2M
- * constraints, over the 2^22 cap; with 2 queries it is 4.18M, just under 2^22. The second test
- * shows that `zkmips wrap` refuses the DEFAULT_OPTIONS proof with the size in the message.
+ * The STARK here is padded to the mips-s12 shape (src/wrap/shapes.ts) and uses WRAP_SMALL_OPTIONS
+ * (blowup 4, 2 queries, no grinding: a few bits of security, NOT sound) because at DEFAULT_OPTIONS
+ * the smallest shape's circuit is still over the 2^22 cap (5.9M constraints at PV_MAX 384, see
+ * docs/wrap.md). The second test shows that `zkmips wrap` refuses the DEFAULT_OPTIONS proof with the
+ * size in the message.
  * Run: ZKMIPS_FULL=1 npx hardhat test mocha test/wrap/e2e.full.test.ts (~15 min, 12.7 GB peak RSS)
  */
 import { execFileSync } from "node:child_process";
