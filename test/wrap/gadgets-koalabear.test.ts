@@ -4,6 +4,7 @@ import type { Builder } from "../../src/wrap/r1cs/builder.ts";
 import { num2bits, witnessBits } from "../../src/wrap/r1cs/gadgets/bits.ts";
 import { KB_P, KoalaBear, MAX_BOUND, type Kb } from "../../src/wrap/r1cs/gadgets/koalabear.ts";
 import { KoalaBearExt } from "../../src/wrap/r1cs/gadgets/koalabear-ext.ts";
+import { R } from "../../src/wrap/r1cs/field.ts";
 import { build, snarkjsAccepts, tamperAt, terminateCurves } from "./r1cs-helpers.ts";
 
 /** Deterministic xorshift values below p. */
@@ -135,6 +136,25 @@ describe("gadgets: emulated KoalaBear and its degree-4 extension", () => {
     // x = p·q + Σ 2^i·rem_i is one equation, so other valid-looking bits break q's bit 0.
     const other = tamperAt("kb.reduce.rem", (h) => h.map((bit, i) => (i === 3 ? 1n - bit : bit)));
     await expectRejected(build(reduceCircuit(1234567n), other), "kb.reduce");
+  });
+
+  it("committed31 (proof values) rejects 2^31 and r − 1, accepts p + 5 standing for 5 mod p (31 rows)", async () => {
+    await expectRejected(
+      build((bb) => new KoalaBear(bb).committed31(bb.privateInput(1n << 31n))),
+      "kb.committed31",
+    );
+    const neg = build((bb) => new KoalaBear(bb).committed31(bb.privateInput(R - 1n)));
+    expect(neg.check(neg.witness()).ok).to.equal(false);
+    const c = build((bb) => {
+      const f = new KoalaBear(bb);
+      const x = f.committed31(bb.privateInput(KB_P + 5n));
+      const y = f.committed31(bb.privateInput(3n));
+      f.assertEqual(f.mul(x, y), f.constant(15n));
+      expect(f.reduce(f.mul(x, y)).bound).to.equal(KB_P - 1n);
+    });
+    expect(c.check(c.witness()).ok).to.equal(true);
+    const rows = build((bb) => new KoalaBear(bb).committed31(bb.privateInput(7n))).nConstraints;
+    expect(rows).to.equal(31);
   });
 
   it("canonical rejects p and 2^31 (non-canonical openings)", async () => {

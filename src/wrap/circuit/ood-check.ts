@@ -4,7 +4,7 @@
  * → main root → LogUp challenges, aux root, cumulative sums → alpha_Q → quotient root →
  * zeta), then for every table evaluates its constraints at zeta with `OodEmitter` and checks
  * them against the quotient openings, and checks the global (LogUp balance) constraints.
- * Opened values and cumulative sums are range-checked (canonical) once and absorbed as the
+ * Opened values and cumulative sums are range-checked (< 2^31, `committed31`) once and absorbed as the
  * verifier does; the transcript is returned for the query phase (`queries.ts`).
  */
 import type { Ext } from "../../field/ext4.ts";
@@ -65,8 +65,9 @@ export function emitOodCheck(
   const tr = new TranscriptCircuit(b);
   const k = (v: number): Lc => b.constant(BigInt(v));
   const input = (v: bigint | undefined): Lc => b.privateInput(b.computesValues ? v : undefined);
+  // Proof values (openings, cumulative sums): < 2^31, see KoalaBear.committed31.
   const extIn = (x: Ext | undefined): KbExt =>
-    e.canonical([0, 1, 2, 3].map((i) => input(x ? BigInt(x[i]) : undefined)));
+    e.committed31([0, 1, 2, 3].map((i) => input(x ? BigInt(x[i]) : undefined)));
 
   // Statement (src/stark/statement.ts): the shape and options are constants of the circuit.
   tr.absorbElement(b.constant(tagElement(DOMAIN_TAG)));

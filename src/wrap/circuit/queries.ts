@@ -58,7 +58,7 @@ export function emitQueryPhase(
     betas.push(tr.challengeExt());
   });
   const finalPoly = Array.from({ length: sched.finalPolyLen }, (_, i) =>
-    e.canonical([0, 1, 2, 3].map((c) => input(p?.finalPoly[i][c]))),
+    e.committed31([0, 1, 2, 3].map((c) => input(p?.finalPoly[i][c]))),
   );
   tr.absorbExts(finalPoly);
   tr.checkGrind(o.grindingBits, input(p?.powNonce));

@@ -30,6 +30,11 @@ export class KoalaBearExt {
     return xs.map((x) => this.f.canonical(x)) as unknown as KbExt;
   }
 
+  /** Four coefficients sent by the prover, each checked < 2^31 (`KoalaBear.committed31`). */
+  committed31(xs: readonly Lc[]): KbExt {
+    return xs.map((x) => this.f.committed31(x)) as unknown as KbExt;
+  }
+
   add(x: KbExt, y: KbExt): KbExt {
     return x.map((a, i) => this.f.add(a, y[i])) as unknown as KbExt;
   }

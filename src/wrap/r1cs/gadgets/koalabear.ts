@@ -58,12 +58,16 @@ export class KoalaBear {
   }
 
   /**
-   * A value opened from a Merkle commitment (STARK query openings): only checked < 2^31
-   * (31 rows), not < p, and it stands for x mod p like any emulated value. Sound where the
-   * value's only roles are (1) being packed 8 per element into a Merkle leaf — injective on
-   * 31-bit values, so the root still binds one integer vector, hence one F_p vector (x mod p),
-   * to the committed oracle — and (2) arithmetic mod p. Not for values absorbed into the
-   * transcript (there v and v + p would be two encodings of one claim): use `canonical`.
+   * A KoalaBear value sent by the STARK prover (query openings, OOD openings, cumulative sums,
+   * final polynomial): checked < 2^31 only (31 rows), not < p; like every emulated value it
+   * stands for x mod p. Sound (Fiat-Shamir in the random-oracle model) because each such value
+   * is only (1) packed 8 per element into a Merkle leaf or the transcript — injective on
+   * 31-bit values, so a root or a challenge still binds one integer vector, hence one F_p
+   * vector (x mod p) — and (2) used in arithmetic mod p. A prover that sends v + p instead of
+   * v < 2^24 gets another hash input for the same F_p message, i.e. one more random-oracle
+   * query, which the Fiat-Shamir bound (q·ε) already counts; it cannot change any value the
+   * checks use. The TS verifier still rejects such proofs (canonical decoding, DESIGN). Not
+   * for statement values (public inputs): those use `canonical`.
    */
   committed31(x: Lc): Kb {
     const b = this.b;

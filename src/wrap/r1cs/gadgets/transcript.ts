@@ -8,7 +8,7 @@
 import type { Builder, Lc } from "../builder.ts";
 import { R, finv } from "../field.ts";
 import { assertBitsLeConst, num2bits, num2bitsStrict, recompose } from "./bits.ts";
-import { KoalaBear, type Kb } from "./koalabear.ts";
+import { COMMITTED_BOUND, KoalaBear, type Kb } from "./koalabear.ts";
 import type { KbExt } from "./koalabear-ext.ts";
 import { packValues } from "./merkle.ts";
 import { poseidon } from "./poseidon.ts";
@@ -35,8 +35,17 @@ export class TranscriptCircuit {
     if (values.length > 0) this.pending.push(...packValues(this.b, values));
   }
 
+  /**
+   * Absorbs extension values: values below 2^31 (canonical ones, and proof values checked
+   * only < 2^31 by `committed31`) as they are — packing is injective on 31-bit values — and
+   * larger lazy ones reduced first. A proof value v ≥ p is absorbed as v, not v mod p: the
+   * encoding the prover chose is what the challenges bind, while every check uses v mod p;
+   * see KoalaBear.committed31 for why that keeps Fiat-Shamir sound.
+   */
   absorbExts(values: readonly KbExt[]): void {
-    this.absorbValues(values.flatMap((e) => e.map((c) => this.f.reduce(c).lc)));
+    this.absorbValues(
+      values.flatMap((e) => e.map((c) => (c.bound <= COMMITTED_BOUND ? c : this.f.reduce(c)).lc)),
+    );
   }
 
   squeeze(): Lc {
