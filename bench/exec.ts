@@ -1,6 +1,8 @@
 /**
  * `npm run bench:exec`: instructions per second of the executor's fast mode and tracing mode on
  * bigloop (~50M instructions) and the keccak guest, and of qemu-mipsel on the same ELFs.
+ * Tracing figures include building the finished columns (`finish`); the reference tracing path
+ * (one interpreter step per row) is shown for comparison, with the trace's bytes per row.
  * Last line: {"mips_per_s", "trace_rows_per_s", "qemu_ratio"} (qemu_ratio = qemu speed / ours).
  */
 import { spawnSync } from "node:child_process";
@@ -10,7 +12,9 @@ import { createMachine } from "../src/mips/execute.ts";
 import { TraceRecorder } from "../src/mips/trace.ts";
 
 const root = new URL("..", import.meta.url).pathname;
+/** Rows traced per run (compiled tracing path), and for the reference path (one step per row). */
 const TRACE_ROWS = 3_000_000;
+const REF_ROWS = 1_000_000;
 
 function fast(p: MipsProgram, input: Uint8Array, runs = 3): { cycles: number; perS: number } {
   let best = 0;
@@ -23,17 +27,43 @@ function fast(p: MipsProgram, input: Uint8Array, runs = 3): { cycles: number; pe
   return { cycles, perS: best };
 }
 
-function traced(p: MipsProgram, input: Uint8Array, maxRows: number): number {
-  const { cpu, sys } = createMachine(p, {
-    input,
-    hints: new Uint8Array(0),
-    stdout: () => {},
-    stderr: () => {},
-  });
-  const rec = new TraceRecorder(cpu, sys);
-  const t0 = performance.now();
-  rec.run(maxRows);
-  return rec.rows / ((performance.now() - t0) / 1000);
+interface Traced {
+  /** Rows per second recording and building the columns (`run` + `finish`), and `run` alone. */
+  perS: number;
+  runPerS: number;
+  /** Bytes of typed arrays per row: while recording, and of the finished trace. */
+  recBytes: number;
+  outBytes: number;
+}
+
+/** Best of `runs` traced runs over the first `maxRows` rows. */
+function traced(p: MipsProgram, input: Uint8Array, maxRows: number, reference: boolean, runs = 3): Traced {
+  let best: Traced | undefined;
+  for (let k = 0; k < runs; k++) {
+    const { cpu, sys } = createMachine(p, {
+      input,
+      hints: new Uint8Array(0),
+      stdout: () => {},
+      stderr: () => {},
+    });
+    const ab0 = process.memoryUsage().arrayBuffers;
+    const rec = new TraceRecorder(cpu, sys, { reference });
+    const t0 = performance.now();
+    rec.run(maxRows);
+    const t1 = performance.now();
+    const ab1 = process.memoryUsage().arrayBuffers;
+    const t = rec.finish(new Uint8Array(0), new Uint8Array(0), p.entry);
+    const t2 = performance.now();
+    const ab2 = process.memoryUsage().arrayBuffers;
+    const r: Traced = {
+      perS: t.rows / ((t2 - t0) / 1000),
+      runPerS: t.rows / ((t1 - t0) / 1000),
+      recBytes: (ab1 - ab0) / t.rows,
+      outBytes: (ab2 - ab0) / t.rows,
+    };
+    if (!best || r.perS > best.perS) best = r;
+  }
+  return best!;
 }
 
 function qemu(elf: string, input: Uint8Array, cycles: number): number | undefined {
@@ -49,7 +79,7 @@ function qemu(elf: string, input: Uint8Array, cycles: number): number | undefine
 }
 
 const M = (x: number): string => (x / 1e6).toFixed(1) + "M";
-const results: Record<string, { fast: number; trace: number; qemu?: number; cycles: number }> = {};
+const results: Record<string, { fast: number; trace: Traced; qemu?: number; cycles: number }> = {};
 const keccakInput = new Uint8Array(200_000).map((_, i) => i * 7);
 const guests: [string, Uint8Array][] = [
   ["guests/bigloop/bigloop.elf", new Uint8Array(0)],
@@ -65,11 +95,14 @@ for (const [rel, input] of guests) {
   }
   const p = loadElf(bytes);
   const f = fast(p, input);
-  const t = traced(p, input, Math.min(TRACE_ROWS, f.cycles));
+  const t = traced(p, input, Math.min(TRACE_ROWS, f.cycles), false);
+  const ref = traced(p, input, Math.min(REF_ROWS, f.cycles), true, 1);
   const q = qemu(root + rel, input, f.cycles);
   results[rel] = { fast: f.perS, trace: t, qemu: q, cycles: f.cycles };
   console.log(
-    `${rel}: ${f.cycles} instructions; fast ${M(f.perS)} instr/s; tracing ${M(t)} rows/s` +
+    `${rel}: ${f.cycles} instructions; fast ${M(f.perS)} instr/s; ` +
+      `tracing ${M(t.perS)} rows/s incl. columns (run alone ${M(t.runPerS)}; reference path ${M(ref.perS)}); ` +
+      `trace memory ${t.recBytes.toFixed(0)} B/row recording, ${t.outBytes.toFixed(0)} B/row after finish` +
       (q
         ? `; qemu-mipsel ${M(q)} instr/s (x${(q / f.perS).toFixed(1)} faster, includes its start-up)`
         : "; qemu-mipsel not available"),
@@ -79,7 +112,7 @@ const main = results["guests/bigloop/bigloop.elf"] ?? Object.values(results)[0];
 console.log(
   JSON.stringify({
     mips_per_s: Math.round(main.fast),
-    trace_rows_per_s: Math.round(main.trace),
+    trace_rows_per_s: Math.round(main.trace.perS),
     qemu_ratio: main.qemu ? Number((main.qemu / main.fast).toFixed(2)) : null,
   }),
 );

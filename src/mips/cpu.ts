@@ -11,6 +11,7 @@
 import { decodeInto } from "./decode.ts";
 import { MipsFault } from "./fault.ts";
 import { BlockCache, runCompiled } from "./jit.ts";
+import type { TraceBlock } from "./jit-trace.ts";
 import { PAGE_SHIFT, hex } from "./layout.ts";
 import { Memory } from "./memory.ts";
 
@@ -40,6 +41,8 @@ export class Cpu {
   private readonly scratch = new Int32Array(2);
   /** Compiled blocks of fast mode (jit.ts). */
   readonly blocks: BlockCache;
+  /** Compiled blocks of tracing mode (jit-trace.ts). */
+  readonly traceBlocks: BlockCache<TraceBlock>;
 
   constructor(
     readonly mem: Memory,
@@ -54,12 +57,14 @@ export class Cpu {
     this.code = new Int32Array(text.bytes >>> 1);
     for (let a = 0; a < text.bytes; a += 4) this.redecode(text.base + a);
     this.blocks = new BlockCache(text.bytes >>> 2);
+    this.traceBlocks = new BlockCache<TraceBlock>(text.bytes >>> 2);
   }
 
   /** A store hit the text: re-decode the word and drop compiled blocks. */
   textWritten(addr: number): void {
     this.redecode(addr);
     this.blocks.clear();
+    this.traceBlocks.clear();
   }
 
   /** Fast mode: compiled blocks plus the interpreter; returns true when halted. */
@@ -80,7 +85,10 @@ export class Cpu {
     const lo = Math.max(addr, this.textBase);
     const hi = Math.min(addr + len, this.textBase + this.textBytes);
     for (let a = lo & ~3; a < hi; a += 4) this.redecode(a);
-    if (lo < hi) this.blocks.clear();
+    if (lo < hi) {
+      this.blocks.clear();
+      this.traceBlocks.clear();
+    }
   }
 
   /** The instruction word at `pc` (0 when pc is not a readable, aligned address). */

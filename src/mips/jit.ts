@@ -19,20 +19,21 @@ type Block = (
   cpu: Cpu,
   f: FaultFn,
 ) => number;
-type FaultFn = (cpu: Cpu, k: number, pc: number, reason: string) => never;
+export type FaultFn = (cpu: Cpu, k: number, pc: number, reason: string) => never;
 
-const MAX_BLOCK = 128;
+export const MAX_BLOCK = 128;
 /** A block is compiled when execution has entered it this many times (cold code stays interpreted). */
-const COMPILE_AFTER = 32;
+export const COMPILE_AFTER = 32;
 
-const fail: FaultFn = (cpu, k, pc, reason) => {
+/** Raises the fault of instruction k of a block (at `pc`), leaving cycles and pc as the interpreter would. */
+export const fail: FaultFn = (cpu, k, pc, reason) => {
   cpu.cycles += k + 1;
   cpu.pc = pc;
   throw cpu.fault(reason, pc);
 };
 
 /** JS for one non-branch instruction, or undefined when it must end the block. */
-function emit(
+export function emit(
   op: number,
   rs: number,
   rt: number,
@@ -173,7 +174,7 @@ function emit(
 }
 
 /** 64-bit multiply (and accumulate) into hi:lo, as in cpu.ts. mode: 0 set, 1 add, 2 subtract. */
-function mul64(r: Int32Array, rs: number, rt: number, signed: number, mode: number): void {
+export function mul64(r: Int32Array, rs: number, rt: number, signed: number, mode: number): void {
   const a = r[rs];
   const b = r[rt];
   const ah = signed ? a >> 16 : a >>> 16;
@@ -197,7 +198,7 @@ function mul64(r: Int32Array, rs: number, rt: number, signed: number, mode: numb
   }
 }
 
-const BRANCH_COND: Partial<Record<number, (rs: number, rt: number) => string>> = {
+export const BRANCH_COND: Partial<Record<number, (rs: number, rt: number) => string>> = {
   [Op.BEQ]: (rs, rt) => `r[${rs}] === r[${rt}]`,
   [Op.BNE]: (rs, rt) => `r[${rs}] !== r[${rt}]`,
   [Op.BLEZ]: (rs) => `r[${rs}] <= 0`,
@@ -254,8 +255,8 @@ export function compileBlock(cpu: Cpu, start: number): { fn: Block; len: number 
 }
 
 /** Per-text-word block cache with entry counters. */
-export class BlockCache {
-  readonly fns: (Block | null | undefined)[];
+export class BlockCache<F = Block> {
+  readonly fns: (F | null | undefined)[];
   readonly lens: Uint16Array;
   readonly counts: Uint8Array;
 

@@ -12,8 +12,42 @@
  */
 import type { Cpu } from "./cpu.ts";
 import { Op } from "./decode.ts";
+import { COMPILE_AFTER, fail } from "./jit.ts";
+import { compileTraceBlock, expandBlock } from "./jit-trace.ts";
 import { MAX_ADDR, PAGE_SHIFT, PAGE_WORDS, REG_ULR } from "./layout.ts";
 import type { LinuxSyscalls } from "./syscalls.ts";
+import {
+  COL_INS,
+  COL_NNPC,
+  COL_NPC,
+  COL_PC,
+  COL_SLOT,
+  MAX_TRACE_ROWS,
+  MEMKIND,
+  NCOLS,
+  NREGS,
+  SRC,
+  SYSCALL_REGS,
+  WRITES,
+  regIndex,
+} from "./trace-access.ts";
+
+const OP_SYSCALL = Op.SYSCALL as number;
+// Module-local copies of imported values used per row: tsx compiles imported bindings to getters.
+const COMPILE_AFTER_ = COMPILE_AFTER;
+const fail_ = fail;
+const expand_ = expandBlock;
+const compile_ = compileTraceBlock;
+const NREGS_ = NREGS;
+const SRC_ = SRC;
+const WRITES_ = WRITES;
+const MEMKIND_ = MEMKIND;
+const regIndex_ = regIndex;
+const C_PC = COL_PC;
+const C_NPC = COL_NPC;
+const C_NNPC = COL_NNPC;
+const C_INS = COL_INS;
+const C_SLOT = COL_SLOT;
 
 /** Columns of one access slot. */
 export interface AccessColumns {
@@ -52,57 +86,6 @@ export interface ExecutionTrace {
   exitCode: number;
 }
 
-// Register operand sources for access descriptors.
-const RS = 1;
-const RT = 2;
-const RD = 3;
-const HI = 4;
-const LO = 5;
-const RA = 6;
-const ULR = 7;
-const W = 8; // flag: write
-const M_READ = 1;
-const M_WRITE = 2;
-
-/** Per op class: up to 4 register specs (source | W) and a memory kind. */
-const REGS: number[][] = [];
-const MEMK: number[] = [];
-function def(ops: Op[], regs: number[], mem = 0): void {
-  for (const op of ops) {
-    REGS[op] = regs;
-    MEMK[op] = mem;
-  }
-}
-def([Op.INVALID, Op.SYSCALL, Op.BREAK, Op.NOP, Op.J], []);
-def([Op.SLL, Op.SRL, Op.SRA, Op.ROTR, Op.WSBH, Op.SEB, Op.SEH], [RT, RD | W]);
-def(
-  [Op.SLLV, Op.SRLV, Op.SRAV, Op.ROTRV, Op.MOVZ, Op.MOVN, Op.ADD, Op.ADDU, Op.SUB, Op.SUBU],
-  [RS, RT, RD | W],
-);
-def([Op.AND, Op.OR, Op.XOR, Op.NOR, Op.SLT, Op.SLTU, Op.MUL], [RS, RT, RD | W]);
-def([Op.JR], [RS]);
-def([Op.JALR], [RS, RD | W]);
-def([Op.MFHI], [HI, RD | W]);
-def([Op.MFLO], [LO, RD | W]);
-def([Op.MTHI], [RS, HI | W]);
-def([Op.MTLO], [RS, LO | W]);
-def([Op.MULT, Op.MULTU, Op.DIV, Op.DIVU, Op.MADD, Op.MADDU, Op.MSUB, Op.MSUBU], [RS, RT, HI | W, LO | W]);
-def([Op.TGE, Op.TGEU, Op.TLT, Op.TLTU, Op.TEQ, Op.TNE, Op.BEQ, Op.BNE, Op.BEQL, Op.BNEL], [RS, RT]);
-def([Op.TGEI, Op.TGEIU, Op.TLTI, Op.TLTIU, Op.TEQI, Op.TNEI], [RS]);
-def([Op.BLTZ, Op.BGEZ, Op.BLTZL, Op.BGEZL, Op.BLEZ, Op.BGTZ, Op.BLEZL, Op.BGTZL], [RS]);
-def([Op.BLTZAL, Op.BGEZAL, Op.BLTZALL, Op.BGEZALL], [RS, RA | W]);
-def([Op.JAL], [RA | W]);
-def([Op.ADDI, Op.ADDIU, Op.SLTI, Op.SLTIU, Op.ANDI, Op.ORI, Op.XORI, Op.EXT, Op.INS], [RS, RT | W]);
-def([Op.CLZ, Op.CLO], [RS, RD | W]);
-def([Op.LUI], [RT | W]);
-def([Op.RDHWR], [ULR, RT | W]);
-def([Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU, Op.LL, Op.LWL, Op.LWR], [RS, RT | W], M_READ);
-def([Op.SB, Op.SH, Op.SW, Op.SWL, Op.SWR], [RS, RT], M_WRITE);
-def([Op.SC], [RS, RT | W], M_WRITE);
-
-/** Registers a syscall row records (read before, value after): v0, a0-a3, sp, UserLocal. */
-const SYSCALL_REGS = [2, 4, 5, 6, 7, 29, REG_ULR];
-
 function grow<T extends Uint32Array | Uint16Array | Uint8Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
@@ -118,38 +101,30 @@ function newSlot(n: number): AccessColumns {
   };
 }
 
-/** Flattened descriptors: source and write flag of register spec k of op at [op * 4 + k]. */
-const SRC = new Uint8Array(256 * 4);
-const WRITES = new Uint8Array(256 * 4);
-const NREGS = new Uint8Array(256);
-const MEMKIND = new Uint8Array(256);
-REGS.forEach((specs, op) => {
-  NREGS[op] = specs.length;
-  MEMKIND[op] = MEMK[op];
-  specs.forEach((sp, k) => {
-    SRC[op * 4 + k] = sp & 7;
-    WRITES[op * 4 + k] = sp & W ? 1 : 0;
-  });
-});
-const OP_SYSCALL = Op.SYSCALL as number;
+export { MAX_TRACE_ROWS } from "./trace-access.ts";
 
-/** Largest trace: timestamps 8 * clk + 6 must fit in 32 bits. */
-export const MAX_TRACE_ROWS = 2 ** 29 - 1;
+/**
+ * Row columns are allocated for the expected number of rows (the cycle limit, at most
+ * INITIAL_CAP_MAX) and doubled when full. Fresh typed arrays are zero and the OS maps their pages
+ * lazily, so capacity that is never written costs address space, not memory, and rows are written
+ * exactly once (no chunk-to-column copy: the first write to fresh memory is the dominant cost).
+ */
+const INITIAL_CAP_MIN = 1 << 12;
+const INITIAL_CAP_MAX = 1 << 21;
 
-/** Fields per row in the interleaved buffers. */
-const ROW_FIELDS = 5; // pc, nextPc, nextNextPc, instruction, (unused)
-const ACC_FIELDS = 20; // 5 slots x (addr, value, prevValue, prevClk)
-const CHUNK = 1 << 16;
+export interface TraceOptions {
+  /** Record with the reference path only (one interpreter step per row), no compiled blocks. */
+  reference?: boolean;
+  /** Compile a block when execution has entered it this many times (default COMPILE_AFTER; tests use 1). */
+  compileAfter?: number;
+}
 
 export class TraceRecorder {
   rows = 0;
-  /** Rows are stored in chunks of CHUNK rows (no copying as the trace grows). */
-  private rowChunks: Uint32Array[] = [];
-  private accChunks: Uint32Array[] = [];
-  private flagChunks: Uint16Array[] = [];
-  private rowBuf = new Uint32Array(0);
-  private accBuf = new Uint32Array(0);
-  private flags = new Uint16Array(0);
+  /** Row columns (NCOLS, see trace-access.ts) and access flags, `cap` rows each. */
+  private cols: Uint32Array[] = [];
+  private fl = new Uint16Array(0);
+  private cap = 0;
   private extraCap = 256;
   private extraRows = 0;
   private extra = {
@@ -159,13 +134,25 @@ export class TraceRecorder {
   };
   /** Last access timestamp per register and per memory word (paged like Memory). */
   private readonly regTs = new Uint32Array(64);
-  private readonly memTs: (Uint32Array | undefined)[] = new Array(MAX_ADDR >>> PAGE_SHIFT);
+  private readonly memTs = new Array<Uint32Array | undefined>(MAX_ADDR >>> PAGE_SHIFT).fill(undefined);
   private readonly initial: { addr: Uint32Array; value: Uint32Array };
+  private readonly reference: boolean;
+  private readonly compileAfter: number;
+  /** Rows run by a compiled block that ended early (after a store into the text), else 0. */
+  private readonly ex = new Int32Array(1);
+  private readonly tsPage = (pn: number): Uint32Array => {
+    const p = new Uint32Array(PAGE_WORDS);
+    this.memTs[pn] = p;
+    return p;
+  };
 
   constructor(
     private readonly cpu: Cpu,
     private readonly sys: LinuxSyscalls,
+    options: TraceOptions = {},
   ) {
+    this.reference = options.reference ?? false;
+    this.compileAfter = Math.min(Math.max(options.compileAfter ?? COMPILE_AFTER_, 1), 255);
     const addrs: number[] = [];
     const values: number[] = [];
     for (let i = 0; i <= REG_ULR; i++) {
@@ -183,21 +170,28 @@ export class TraceRecorder {
 
   private memTsPage(addr: number): Uint32Array {
     const pn = addr >>> 12;
-    let p = this.memTs[pn];
-    if (p === undefined) {
-      p = new Uint32Array(1024);
-      this.memTs[pn] = p;
-    }
-    return p;
+    return this.memTs[pn] ?? this.tsPage(pn);
   }
 
-  private newChunk(): void {
-    this.rowBuf = new Uint32Array(CHUNK * ROW_FIELDS);
-    this.accBuf = new Uint32Array(CHUNK * ACC_FIELDS);
-    this.flags = new Uint16Array(CHUNK);
-    this.rowChunks.push(this.rowBuf);
-    this.accChunks.push(this.accBuf);
-    this.flagChunks.push(this.flags);
+  /** Makes room for `n` more rows; `expected` sizes the first allocation. */
+  private reserve(n: number, expected = 0): void {
+    const need = this.rows + n;
+    if (need <= this.cap) return;
+    if (need > MAX_TRACE_ROWS) throw new Error(`trace longer than ${MAX_TRACE_ROWS} rows`);
+    const cap =
+      this.cap === 0
+        ? Math.max(need, Math.min(Math.max(expected, INITIAL_CAP_MIN), INITIAL_CAP_MAX))
+        : Math.min(Math.max(need, this.cap * 2), MAX_TRACE_ROWS);
+    // one column at a time, so the old and new copies of only one column coexist
+    for (let c = 0; c < NCOLS; c++) {
+      const col = new Uint32Array(cap);
+      if (this.rows > 0) col.set(this.cols[c].subarray(0, this.rows));
+      this.cols[c] = col;
+    }
+    const fl = new Uint16Array(cap);
+    if (this.rows > 0) fl.set(this.fl.subarray(0, this.rows));
+    this.fl = fl;
+    this.cap = cap;
   }
 
   private pushExtra(
@@ -265,79 +259,37 @@ export class TraceRecorder {
     return halted;
   }
 
-  /** Runs until the guest halts or `limit` cycles; returns true when halted. */
-  run(limit: number): boolean {
+  /**
+   * Reference path: executes one instruction in the interpreter and records its row from the
+   * access descriptors (snapshots before and after). Returns true when the guest halted.
+   */
+  private step(): boolean {
+    this.reserve(1);
     const cpu = this.cpu;
     const r = cpu.r;
     const regTs = this.regTs;
     const pages = cpu.mem.pages;
-    const code = cpu.code;
-    const tb = cpu.textBase;
-    const tlen = cpu.textBytes;
-    let i0 = 0,
-      i1 = 0,
-      i2 = 0,
-      i3 = 0;
-    let p0 = 0,
-      p1 = 0,
-      p2 = 0,
-      p3 = 0;
-    while (cpu.cycles < limit) {
-      const row = this.rows;
-      if (row >= MAX_TRACE_ROWS) throw new Error(`trace longer than ${MAX_TRACE_ROWS} rows`);
-      if ((row & (CHUNK - 1)) === 0) this.newChunk();
-      const pc = cpu.pc;
-      const off = (pc - tb) | 0;
-      const op = off >>> 0 < tlen && (off & 3) === 0 ? code[off >> 1] & 255 : cpu.classAt(pc) & 255;
-      const page = pages[pc >>> 12];
-      const word = page === undefined || pc & 3 ? 0 : page[(pc >>> 2) & 1023] >>> 0;
-      if (op === OP_SYSCALL) {
-        const rb = (row & (CHUNK - 1)) * ROW_FIELDS;
-        const halted = this.syscallRow(row);
-        const rowBuf = this.rowBuf;
-        rowBuf[rb] = pc;
-        rowBuf[rb + 1] = cpu.pc;
-        rowBuf[rb + 2] = cpu.npc;
-        rowBuf[rb + 3] = word;
-        this.rows++;
-        if (halted) return true;
-        continue;
-      }
-      const nregs = NREGS[op];
+    const cols = this.cols;
+    const row = this.rows;
+    const pc = cpu.pc;
+    const off = (pc - cpu.textBase) | 0;
+    const op =
+      off >>> 0 < cpu.textBytes && (off & 3) === 0 ? cpu.code[off >> 1] & 255 : cpu.classAt(pc) & 255;
+    const page = pages[pc >>> 12];
+    const word = page === undefined || pc & 3 ? 0 : page[(pc >>> 2) & 1023] >>> 0;
+    let halted: boolean;
+    if (op === OP_SYSCALL) {
+      halted = this.syscallRow(row);
+    } else {
+      const nregs = NREGS_[op];
       const base4 = op * 4;
-      // snapshot the registers before
+      const idx = [0, 0, 0, 0];
+      const prev = [0, 0, 0, 0];
       for (let k = 0; k < nregs; k++) {
-        const src = SRC[base4 + k];
-        const idx =
-          src === RS
-            ? (word >>> 21) & 31
-            : src === RT
-              ? (word >>> 16) & 31
-              : src === RD
-                ? (word >>> 11) & 31
-                : src === HI
-                  ? 32
-                  : src === LO
-                    ? 33
-                    : src === RA
-                      ? 31
-                      : 34;
-        const v = r[idx];
-        if (k === 0) {
-          i0 = idx;
-          p0 = v;
-        } else if (k === 1) {
-          i1 = idx;
-          p1 = v;
-        } else if (k === 2) {
-          i2 = idx;
-          p2 = v;
-        } else {
-          i3 = idx;
-          p3 = v;
-        }
+        idx[k] = regIndex_(SRC_[base4 + k], word);
+        prev[k] = r[idx[k]];
       }
-      const memKind = MEMKIND[op];
+      const memKind = MEMKIND_[op];
       let maddr = 0;
       let mprev = 0;
       if (memKind !== 0) {
@@ -345,48 +297,97 @@ export class TraceRecorder {
         const p = pages[maddr >>> 12];
         mprev = p === undefined ? 0 : p[(maddr >>> 2) & 1023];
       }
-      const halted = cpu.run(cpu.cycles + 1);
-      const rowBuf = this.rowBuf;
-      const acc = this.accBuf;
-      const rb = (row & (CHUNK - 1)) * ROW_FIELDS;
-      rowBuf[rb] = pc;
-      rowBuf[rb + 1] = cpu.pc;
-      rowBuf[rb + 2] = cpu.npc;
-      rowBuf[rb + 3] = word;
-      const ab = (row & (CHUNK - 1)) * ACC_FIELDS;
+      halted = cpu.run(cpu.cycles + 1);
       const ts0 = row * 8 + 1;
       let flags = 0;
       for (let k = 0; k < nregs; k++) {
-        const idx = k === 0 ? i0 : k === 1 ? i1 : k === 2 ? i2 : i3;
-        const prev = k === 0 ? p0 : k === 1 ? p1 : k === 2 ? p2 : p3;
-        const w = WRITES[base4 + k];
-        const o = ab + k * 4;
-        acc[o] = idx;
-        acc[o + 1] = w ? r[idx] : prev;
-        acc[o + 2] = prev;
-        acc[o + 3] = regTs[idx];
-        regTs[idx] = ts0 + k;
+        const w = WRITES_[base4 + k];
+        const c = C_SLOT + 4 * k;
+        cols[c][row] = idx[k];
+        cols[c + 1][row] = w ? r[idx[k]] : prev[k];
+        cols[c + 2][row] = prev[k];
+        cols[c + 3][row] = regTs[idx[k]];
+        regTs[idx[k]] = ts0 + k;
         flags |= (1 << k) | (w << (8 + k));
       }
       if (memKind !== 0) {
         const p = this.memTsPage(maddr);
         const i = (maddr >>> 2) & 1023;
-        const o = ab + 16;
-        acc[o] = maddr;
-        acc[o + 1] = memKind === M_WRITE ? pages[maddr >>> 12]![i] : mprev;
-        acc[o + 2] = mprev;
-        acc[o + 3] = p[i];
+        const c = C_SLOT + 16;
+        cols[c][row] = maddr;
+        cols[c + 1][row] = memKind === 2 /* M_WRITE */ ? pages[maddr >>> 12]![i] : mprev;
+        cols[c + 2][row] = mprev;
+        cols[c + 3][row] = p[i];
         p[i] = ts0 + 4;
-        flags |= memKind === M_WRITE ? 16 | 4096 : 16;
+        flags |= memKind === 2 /* M_WRITE */ ? 16 | 4096 : 16;
       }
-      this.flags[row & (CHUNK - 1)] = flags;
-      this.rows++;
-      if (halted) return true;
+      this.fl[row] = flags;
     }
-    return false;
+    cols[C_PC][row] = pc;
+    cols[C_NPC][row] = cpu.pc;
+    cols[C_NNPC][row] = cpu.npc;
+    cols[C_INS][row] = word;
+    this.rows = row + 1;
+    return halted;
   }
 
-  /** The finished trace (call after `run` returned true). */
+  /** Runs until the guest halts or `limit` cycles; returns true when halted. */
+  run(limit: number): boolean {
+    const cpu = this.cpu;
+    this.reserve(1, limit - cpu.cycles);
+    if (this.reference) {
+      while (cpu.cycles < limit) if (this.step()) return true;
+      return false;
+    }
+    const cache = cpu.traceBlocks;
+    const blocks = cache.fns;
+    const counts = cache.counts;
+    const r = cpu.r;
+    const pages = cpu.mem.pages;
+    const zero = cpu.mem.zero;
+    const tb = cpu.textBase;
+    const tlen = cpu.textBytes;
+    const regTs = this.regTs;
+    const memTs = this.memTs;
+    const tsPage = this.tsPage;
+    const ex = this.ex;
+    const compileAfter = this.compileAfter;
+    // the register file as of the next row to expand (blocks leave `r` at their end)
+    const shadow = Int32Array.from(r);
+    for (;;) {
+      const cycles = cpu.cycles;
+      if (cycles >= limit) return false;
+      const pc = cpu.pc;
+      const off = (pc - tb) | 0;
+      if (cpu.npc === ((pc + 4) | 0) && off >>> 0 < tlen && (off & 3) === 0) {
+        const idx = off >> 2;
+        let b = blocks[idx];
+        if (b === undefined && ++counts[idx] >= compileAfter) b = blocks[idx] = compile_(cpu, idx) ?? null;
+        if (b && cycles + b.len <= limit) {
+          this.reserve(b.len);
+          const row = this.rows;
+          const next = b.run(r, pages, zero, cpu, fail_, this.cols, row, ex);
+          let n = b.len;
+          if (ex[0] !== 0) {
+            n = ex[0];
+            ex[0] = 0;
+          }
+          expand_(b.tmpl, n, row, this.cols, this.fl, shadow, regTs, memTs, tsPage);
+          this.rows = row + n;
+          cpu.cycles = cycles + n;
+          cpu.pc = next;
+          cpu.npc = (next + 4) | 0;
+          cpu.lastBranch = -2;
+          continue;
+        }
+      }
+      const halted = this.step();
+      shadow.set(r);
+      if (halted) return true;
+    }
+  }
+
+  /** The finished trace (call after `run` returned true); the recorder hands its columns over. */
   finish(input: Uint8Array, hints: Uint8Array, entry: number): ExecutionTrace {
     const n = this.rows;
     const fa: number[] = [];
@@ -412,34 +413,38 @@ export class TraceRecorder {
     }
     const e = this.extra;
     const m = this.extraRows;
-    const col = (chunks: Uint32Array[], stride: number, field: number): Uint32Array => {
-      const out = new Uint32Array(n);
-      for (let i = 0; i < n; i++) out[i] = chunks[i >>> 16][(i & (CHUNK - 1)) * stride + field];
-      return out;
-    };
-    const flags = new Uint16Array(n);
-    this.flagChunks.forEach((f, c) => flags.set(f.subarray(0, Math.min(CHUNK, n - c * CHUNK)), c * CHUNK));
-    const s = [0, 1, 2, 3, 4].map((k) => ({
-      addr: col(this.accChunks, ACC_FIELDS, k * 4),
-      value: col(this.accChunks, ACC_FIELDS, k * 4 + 1),
-      prevValue: col(this.accChunks, ACC_FIELDS, k * 4 + 2),
-      prevClk: col(this.accChunks, ACC_FIELDS, k * 4 + 3),
-    }));
+    // Views of the row columns when they are mostly full (a copy would touch fresh memory again).
+    const fit = <T extends Uint32Array | Uint16Array>(a: T): T =>
+      (a.length === n ? a : n * 8 < a.length ? a.slice(0, n) : a.subarray(0, n)) as T;
+    if (this.cap === 0) this.reserve(0, INITIAL_CAP_MIN);
+    const cols = this.cols.map(fit);
+    const flags = fit(this.fl);
+    this.cols = [];
+    this.fl = new Uint16Array(0);
+    this.cap = 0;
+    const slot = (s: number): AccessColumns => ({
+      addr: cols[COL_SLOT + 4 * s],
+      value: cols[COL_SLOT + 4 * s + 1],
+      prevValue: cols[COL_SLOT + 4 * s + 2],
+      prevClk: cols[COL_SLOT + 4 * s + 3],
+    });
     const cut = (c: AccessColumns): AccessColumns => ({
       addr: c.addr.slice(0, m),
       value: c.value.slice(0, m),
       prevValue: c.prevValue.slice(0, m),
       prevClk: c.prevClk.slice(0, m),
     });
+    const clk = new Uint32Array(n);
+    for (let i = 0; i < n; i++) clk[i] = i;
     return {
       rows: n,
-      clk: Uint32Array.from({ length: n }, (_, i) => i),
-      pc: col(this.rowChunks, ROW_FIELDS, 0),
-      nextPc: col(this.rowChunks, ROW_FIELDS, 1),
-      nextNextPc: col(this.rowChunks, ROW_FIELDS, 2),
-      instruction: col(this.rowChunks, ROW_FIELDS, 3),
+      clk,
+      pc: cols[COL_PC],
+      nextPc: cols[COL_NPC],
+      nextNextPc: cols[COL_NNPC],
+      instruction: cols[COL_INS],
       accessFlags: flags,
-      slots: [s[0], s[1], s[2], s[3], s[4]],
+      slots: [slot(0), slot(1), slot(2), slot(3), slot(4)],
       extra: { ...cut(e), row: e.row.slice(0, m), write: e.write.slice(0, m) },
       initialImage: this.initial,
       finalImage: { addr: Uint32Array.from(fa), value: Uint32Array.from(fv), lastClk: Uint32Array.from(ft) },

@@ -1,0 +1,379 @@
+/**
+ * Tracing mode's block compiler. Like fast mode (jit.ts) it compiles straight-line runs of
+ * instructions (up to a branch plus its delay slot) into JS functions, and each compiled
+ * instruction writes only what the block alone knows into the trace columns: the value after
+ * each register write, the memory word's address and values, and the next pcs after a branch.
+ * Everything static (pc, instruction, flags, register addresses, the next pcs of straight-line
+ * rows) sits in a per-block template, and `expandBlock` (one generic, quickly optimised
+ * function) completes the rows from it: register read values and previous values from a shadow
+ * register file, previous timestamps from `regTs` and the paged `memTs`. Keeping the generated
+ * code close to fast mode's keeps V8's compile time per block small; fully inlined row writes
+ * made TurboFan spend ~0.2 s per block, longer than a million-row trace takes.
+ *
+ * Which accesses a row records comes from the same descriptors as the reference tracer
+ * (trace-access.ts); test/mips/trace.test.ts compares both traces column by column.
+ * A store into the text ends the block after that instruction (`ex[0]` = rows executed) so the
+ * rest runs with the re-decoded code.
+ */
+import type { Cpu } from "./cpu.ts";
+import { Op } from "./decode.ts";
+import { BRANCH_COND, emit, mul64, type FaultFn } from "./jit.ts";
+import { hex } from "./layout.ts";
+import {
+  COL_INS,
+  COL_NNPC,
+  COL_NPC,
+  COL_PC,
+  COL_SLOT,
+  MEMKIND,
+  M_WRITE,
+  NREGS,
+  SRC,
+  WRITES,
+  regIndex,
+} from "./trace-access.ts";
+
+/** Rows per traced block. */
+export const MAX_TRACE_BLOCK = 64;
+
+/** A compiled traced block: executes its rows (unless it throws) and returns the next pc. */
+export type TraceBlockFn = (
+  r: Int32Array,
+  pages: (Int32Array | undefined)[],
+  zero: Int32Array,
+  cpu: Cpu,
+  f: FaultFn,
+  cols: Uint32Array[],
+  i: number,
+  ex: Int32Array,
+) => number;
+
+export interface TraceBlock {
+  run: TraceBlockFn;
+  /** Rows (instructions) of the block. */
+  len: number;
+  /** Per row, STRIDE words: see T_* offsets. */
+  tmpl: Int32Array;
+}
+
+// Template layout per row.
+const T_PC = 0;
+const T_NPC = 1;
+const T_NNPC = 2;
+const T_WORD = 3;
+const T_FLAGS = 4;
+/** 1: the block writes nextPc and nextNextPc itself (branch and delay-slot rows). */
+const T_DYN = 5;
+const T_NREGS = 6;
+const T_MEM = 7;
+/** Register slot s: index at T_REG + 2s, write flag at T_REG + 2s + 1. */
+const T_REG = 8;
+const STRIDE = 16;
+
+interface Fields {
+  op: number;
+  rs: number;
+  rt: number;
+  rd: number;
+  imm: number;
+}
+
+/** Loads the compiler handles: [alignment mask, JS for the loaded value, kind in fault messages]. */
+const LOADS: Partial<Record<number, [number, string, string]>> = {
+  [Op.LB]: [0, "(w << (24 - ((a & 3) << 3))) >> 24", "byte"],
+  [Op.LBU]: [0, "(w >>> ((a & 3) << 3)) & 255", "byte"],
+  [Op.LH]: [1, "(w << (16 - ((a & 2) << 3))) >> 16", "halfword"],
+  [Op.LHU]: [1, "(w >>> ((a & 2) << 3)) & 0xffff", "halfword"],
+  [Op.LW]: [3, "w", "word"],
+  [Op.LL]: [3, "w", "word"],
+};
+/** Stores: [alignment mask, JS that updates p[wi] from the old word w and the register value v]. */
+const STORES: Partial<Record<number, [number, string]>> = {
+  [Op.SW]: [3, "p[wi] = v;"],
+  [Op.SC]: [3, "p[wi] = v;"],
+  [Op.SB]: [0, "const sh = (a & 3) << 3; p[wi] = (w & ~(255 << sh)) | ((v & 255) << sh);"],
+  [Op.SH]: [1, "const sh = (a & 2) << 3; p[wi] = (w & ~(0xffff << sh)) | ((v & 0xffff) << sh);"],
+  [Op.SWL]: [0, "const sh = 24 - ((a & 3) << 3); p[wi] = (w & ~(-1 >>> sh)) | (v >>> sh);"],
+  [Op.SWR]: [0, "const sh = (a & 3) << 3; p[wi] = (w & ~(-1 << sh)) | (v << sh);"],
+};
+
+function isBranchOp(op: number): boolean {
+  return BRANCH_COND[op] !== undefined || op === Op.J || op === Op.JAL || op === Op.JR || op === Op.JALR;
+}
+
+/** True when `Gen.row` can compile this (non-branch) instruction. */
+function compilable(x: Fields, pc: number): boolean {
+  if (isBranchOp(x.op)) return false;
+  if (x.op === Op.RDHWR || x.op === Op.LWL || x.op === Op.LWR) return true;
+  if (LOADS[x.op] || STORES[x.op]) return true;
+  return emit(x.op, x.rs, x.rt, x.rd, x.imm, pc, 0) !== undefined;
+}
+
+/** Code generator state for one block. */
+class Gen {
+  readonly cols = new Set<number>();
+  readonly tmpl: number[] = [];
+
+  constructor(
+    readonly textBase: number,
+    readonly textBytes: number,
+  ) {}
+
+  /** `col[i + k] = expr;` */
+  put(c: number, k: number, expr: string): string {
+    this.cols.add(c);
+    return `c${c}[i + ${k}] = ${expr};`;
+  }
+
+  /**
+   * Row k: the instruction at `pc` (word `word`, decoded `x`). `exec` overrides the executed code
+   * (branches); `npc`/`nnpc` are JS expressions when the block writes the next pcs, else numbers.
+   * `earlyExit`: a store into the text ends the block after this row.
+   */
+  row(
+    k: number,
+    pc: number,
+    word: number,
+    x: Fields,
+    npc: number | string,
+    nnpc: number | string,
+    exec?: string,
+    earlyExit = false,
+  ): string {
+    const op = x.op;
+    const n = NREGS[op];
+    const memKind = MEMKIND[op];
+    const t = new Array<number>(STRIDE).fill(0);
+    t[T_PC] = pc;
+    t[T_WORD] = word | 0;
+    t[T_NREGS] = n;
+    t[T_MEM] = memKind;
+    let flags = 0;
+    let s = "{";
+    const writes: [number, number][] = []; // [slot, register index]
+    for (let j = 0; j < n; j++) {
+      const idx = regIndex(SRC[op * 4 + j], word);
+      const w = WRITES[op * 4 + j];
+      t[T_REG + 2 * j] = idx;
+      t[T_REG + 2 * j + 1] = w;
+      flags |= (1 << j) | (w << (8 + j));
+      if (w && idx !== 0) writes.push([j, idx]);
+    }
+    if (memKind !== 0) flags |= memKind === M_WRITE ? 16 | 4096 : 16;
+    t[T_FLAGS] = flags;
+    if (typeof npc === "number" && typeof nnpc === "number") {
+      t[T_NPC] = npc;
+      t[T_NNPC] = nnpc;
+    } else {
+      t[T_DYN] = 1;
+    }
+    this.tmpl.push(...t);
+    const F = (reason: string): string => `f(cpu, ${k}, ${pc}, ${reason})`;
+    const M = COL_SLOT + 16; // memory slot: addr, value, prevValue at M, M + 1, M + 2
+    let tail = "";
+    const ld = LOADS[op];
+    const st = STORES[op];
+    if (ld || op === Op.LWL || op === Op.LWR) {
+      const align = ld ? ld[0] : 0;
+      let set: string;
+      if (ld) set = `r[${x.rt}] = ${ld[1]};`;
+      else if (x.rt === 0) set = "";
+      else if (op === Op.LWL)
+        set = `const sh = 24 - ((a & 3) << 3); r[${x.rt}] = (w << sh) | (r[${x.rt}] & ((1 << sh) - 1));`;
+      else set = `const sh = (a & 3) << 3; r[${x.rt}] = (w >>> sh) | (r[${x.rt}] & ~(-1 >>> sh));`;
+      exec =
+        `const a = (r[${x.rs}] + ${x.imm}) | 0;` +
+        (align ? `if (a & ${align}) ${F(`"unaligned ${ld![2]} load from " + hex(a)`)};` : "") +
+        `const p = pages[a >>> 12]; if (p === undefined) ${F(`"load from invalid address " + hex(a)`)};` +
+        `const w = p[(a >>> 2) & 1023];` +
+        this.put(M, k, "a & -4") +
+        this.put(M + 1, k, "w") +
+        this.put(M + 2, k, "w") +
+        set;
+    } else if (st) {
+      exec =
+        `const a = (r[${x.rs}] + ${x.imm}) | 0;` +
+        (st[0] ? `if (a & ${st[0]}) ${F(`"unaligned store to " + hex(a)`)};` : "") +
+        `let p = pages[a >>> 12]; if (p === undefined) ${F(`"store to invalid address " + hex(a)`)};` +
+        `if (p === zero) p = cpu.mem.alloc(a >>> 12);` +
+        `const wi = (a >>> 2) & 1023; const w = p[wi]; const v = r[${x.rt}]; ${st[1]}` +
+        this.put(M, k, "a & -4") +
+        this.put(M + 1, k, "p[wi]") +
+        this.put(M + 2, k, "w") +
+        (op === Op.SC && x.rt !== 0 ? `r[${x.rt}] = 1;` : "");
+      const hit = `((a - ${this.textBase}) >>> 0) < ${this.textBytes}`;
+      tail = earlyExit
+        ? `if (${hit}) { cpu.textWritten(a); ex[0] = ${k + 1}; return ${(pc + 4) | 0}; }`
+        : `if (${hit}) cpu.textWritten(a);`;
+    } else if (memKind !== 0) {
+      throw new Error(`jit-trace: no memory code for class ${op}`);
+    } else if (exec === undefined) {
+      exec = op === Op.RDHWR ? `r[${x.rt}] = r[34];` : emit(op, x.rs, x.rt, x.rd, x.imm, pc, k);
+      if (exec === undefined) throw new Error(`jit-trace: class ${op} is not compilable`);
+    }
+    s += exec;
+    for (const [j, idx] of writes) s += this.put(COL_SLOT + 4 * j + 1, k, `r[${idx}]`);
+    if (t[T_DYN]) s += this.put(COL_NPC, k, String(npc)) + this.put(COL_NNPC, k, String(nnpc));
+    return s + tail + "}";
+  }
+}
+
+/** Compiles the traced block starting at text index `start`; undefined when its first instruction cannot be. */
+export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefined {
+  const code = cpu.code;
+  const n = cpu.textBytes >>> 2;
+  const tb = cpu.textBase;
+  const g = new Gen(tb, cpu.textBytes);
+  const fields = (j: number): Fields => {
+    const w0 = code[j * 2];
+    return { op: w0 & 255, rs: (w0 >>> 8) & 255, rt: (w0 >>> 16) & 255, rd: w0 >>> 24, imm: code[j * 2 + 1] };
+  };
+  const wordAt = (pc: number): number => cpu.mem.readWord(pc) >>> 0;
+  const parts: string[] = [];
+  let len = 0;
+  let end = "";
+  for (let j = start; j < n && len < MAX_TRACE_BLOCK - 1; j++) {
+    const pc = (tb + j * 4) | 0;
+    const x = fields(j);
+    if (isBranchOp(x.op)) {
+      if (j + 1 >= n) break;
+      const y = fields(j + 1);
+      if (!compilable(y, pc + 4)) break;
+      const op = x.op;
+      const link = (reg: number): string => `r[${reg}] = ${(pc + 8) | 0};`;
+      let exec: string;
+      const cond = BRANCH_COND[op];
+      if (cond) {
+        const al = op === Op.BLTZAL || op === Op.BGEZAL;
+        exec = `nn = (${cond(x.rs, x.rt)}) ? ${x.imm} : ${(pc + 8) | 0}; ${al ? link(31) : ""}`;
+      } else if (op === Op.J || op === Op.JAL) {
+        exec = `nn = ${x.imm}; ${op === Op.JAL ? link(31) : ""}`;
+      } else {
+        exec = `nn = r[${x.rs}]; ${op === Op.JALR ? link(x.rd) : ""}`;
+      }
+      const branchRow = g.row(len, pc, wordAt(pc), x, String((pc + 4) | 0), "nn", exec);
+      const slotRow = g.row(len + 1, pc + 4, wordAt(pc + 4), y, "nn", "(nn + 4) | 0");
+      end = `{ let nn = 0; ${branchRow} ${slotRow} return nn; }`;
+      len += 2;
+      break;
+    }
+    if (!compilable(x, pc)) break;
+    parts.push(g.row(len, pc, wordAt(pc), x, (pc + 4) | 0, (pc + 8) | 0, undefined, true));
+    len++;
+  }
+  if (len === 0) return undefined;
+  if (!end) end = `return ${(tb + (start + len) * 4) | 0};`;
+  const decl = [...g.cols].map((c) => `const c${c} = cols[${c}];`).join("");
+  const src =
+    `return function tblock_${hex(tb + start * 4)}(r, pages, zero, cpu, f, cols, i, ex) {\n` +
+    `${decl}\n${parts.join("\n")}\n${end}\n};`;
+  const run = new Function("hex", "mul64", src)(hex, mul64) as TraceBlockFn;
+  return { run, len, tmpl: Int32Array.from(g.tmpl) };
+}
+
+/**
+ * Completes rows [row0, row0 + n) that a block wrote, from its template: static columns, register
+ * values from `shadow` (the register file as of row0, advanced row by row), previous timestamps.
+ */
+// Module-local copies: tsx compiles imported bindings to getter calls, too slow for the loop below.
+const C_PC = COL_PC;
+const C_NPC = COL_NPC;
+const C_NNPC = COL_NNPC;
+const C_INS = COL_INS;
+const C_SLOT = COL_SLOT;
+
+export function expandBlock(
+  t: Int32Array,
+  n: number,
+  row0: number,
+  cols: Uint32Array[],
+  fl: Uint16Array,
+  shadow: Int32Array,
+  regTs: Uint32Array,
+  memTs: (Uint32Array | undefined)[],
+  tsPage: (pn: number) => Uint32Array,
+): void {
+  const cPc = cols[C_PC];
+  const cNpc = cols[C_NPC];
+  const cNnpc = cols[C_NNPC];
+  const cIns = cols[C_INS];
+  // slot s: addr, value, prevValue, prevClk
+  const a0 = cols[C_SLOT],
+    v0 = cols[C_SLOT + 1],
+    p0 = cols[C_SLOT + 2],
+    k0 = cols[C_SLOT + 3];
+  const a1 = cols[C_SLOT + 4],
+    v1 = cols[C_SLOT + 5],
+    p1 = cols[C_SLOT + 6],
+    k1 = cols[C_SLOT + 7];
+  const a2 = cols[C_SLOT + 8],
+    v2 = cols[C_SLOT + 9],
+    p2 = cols[C_SLOT + 10],
+    k2 = cols[C_SLOT + 11];
+  const a3 = cols[C_SLOT + 12],
+    v3 = cols[C_SLOT + 13],
+    p3 = cols[C_SLOT + 14],
+    k3 = cols[C_SLOT + 15];
+  const mA = cols[C_SLOT + 16],
+    mK = cols[C_SLOT + 19];
+  for (let k = 0, o = 0; k < n; k++, o += STRIDE) {
+    const row = row0 + k;
+    cPc[row] = t[o + T_PC];
+    if (t[o + T_DYN] === 0) {
+      cNpc[row] = t[o + T_NPC];
+      cNnpc[row] = t[o + T_NNPC];
+    }
+    cIns[row] = t[o + T_WORD];
+    fl[row] = t[o + T_FLAGS];
+    const ts = row * 8 + 1;
+    const nregs = t[o + T_NREGS];
+    if (nregs > 0) {
+      const idx = t[o + T_REG];
+      const prev = shadow[idx];
+      a0[row] = idx;
+      p0[row] = prev;
+      if (t[o + T_REG + 1] !== 0) shadow[idx] = v0[row];
+      else v0[row] = prev;
+      k0[row] = regTs[idx];
+      regTs[idx] = ts;
+      if (nregs > 1) {
+        const idx = t[o + T_REG + 2];
+        const prev = shadow[idx];
+        a1[row] = idx;
+        p1[row] = prev;
+        if (t[o + T_REG + 3] !== 0) shadow[idx] = v1[row];
+        else v1[row] = prev;
+        k1[row] = regTs[idx];
+        regTs[idx] = ts + 1;
+        if (nregs > 2) {
+          const idx = t[o + T_REG + 4];
+          const prev = shadow[idx];
+          a2[row] = idx;
+          p2[row] = prev;
+          if (t[o + T_REG + 5] !== 0) shadow[idx] = v2[row];
+          else v2[row] = prev;
+          k2[row] = regTs[idx];
+          regTs[idx] = ts + 2;
+          if (nregs > 3) {
+            const idx = t[o + T_REG + 6];
+            const prev = shadow[idx];
+            a3[row] = idx;
+            p3[row] = prev;
+            if (t[o + T_REG + 7] !== 0) shadow[idx] = v3[row];
+            else v3[row] = prev;
+            k3[row] = regTs[idx];
+            regTs[idx] = ts + 3;
+          }
+        }
+      }
+    }
+    if (t[o + T_MEM] !== 0) {
+      const a = mA[row];
+      const pn = a >>> 12;
+      const p = memTs[pn] ?? tsPage(pn);
+      const wi = (a >>> 2) & 1023;
+      mK[row] = p[wi];
+      p[wi] = ts + 4;
+    }
+  }
+}
