@@ -95,7 +95,8 @@ describe("zkmips deploy", function () {
     expect(ss.stdout).to.match(/messages\s+1\n/);
   });
 
-  it("refuses a non-mock destination without a Groth16 verifier, in one line", async () => {
+  it("refuses --groth16-verifier without --selector, in one line", async () => {
+    // (A non-mock destination without a verifier runs the real-mode preflight: real.full.test.ts.)
     const err = await run("npx", [
       "zkmips",
       "deploy",
@@ -105,10 +106,11 @@ describe("zkmips deploy", function () {
       "x.json",
       "--committee",
       devWallet(1).address,
+      "--groth16-verifier",
+      devWallet(1).address,
     ]).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).to.equal(1);
-    expect((err as { stderr: string }).stderr).to.match(
-      /zkmips: error: a non-mock destination needs --groth16-verifier/,
-    );
+    const lines = (err as { stderr: string }).stderr.split("\n").filter((l) => l.startsWith("zkmips:"));
+    expect(lines).to.deep.equal(["zkmips: error: --groth16-verifier and --selector go together"]);
   });
 });
