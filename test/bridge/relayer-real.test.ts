@@ -9,7 +9,12 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { writeDeployment } from "../../src/bridge/deploy.ts";
 import { Contract, hexlify, keccak256 } from "ethers";
 import { groth16Prover, stagedProver, type ProverStages } from "../../src/bridge/prover.ts";
 import { runStorageGuest } from "../../src/bridge/guest.ts";
@@ -23,6 +28,8 @@ import {
 } from "../../src/wrap/groth16/proof-bytes.ts";
 import { loadSnarkjs, releaseSnarkjsCurves } from "../../src/wrap/groth16/snarkjs.ts";
 import { STUB_SELECTOR, deployStack, startChains, type Chains, type Stack } from "./two-chains.ts";
+
+const run = promisify(execFile);
 
 interface Calls {
   preflight: number;
@@ -176,6 +183,12 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
         `      submit with a Groth16 proof: ${r.report.submitted!.gasUsed} gas; executeMessage x2: ${r.report.gasExecute} gas`,
       );
       await expectDelivered(s, [8, 9]);
+      // zkmips status reads the route back from the gateway, with the recorded shape.
+      const dir = mkdtempSync(path.join(os.tmpdir(), "zkmips-real-dep-"));
+      const file = writeDeployment(s.destFile, dir);
+      const st = await run("npx", ["zkmips", "status", "--deployment", file, "--rpc", c.dst.url]);
+      expect(st.stdout).to.match(new RegExp(`route ${selector}\\s+active shape statement-stub-fixture\\n`));
+      expect(st.stdout).to.match(/chain\s+31338 \(destination, groth16\)/);
     } finally {
       await releaseSnarkjsCurves();
     }

@@ -1,7 +1,8 @@
 /**
  * `zkmips status --deployment FILE --rpc URL`: what the deployed bridge contracts of one chain
  * hold now: the outbox's message count and accumulator (source), or the inbox's relayed state,
- * updates, verifier, programVKey, oracle and pause flag (destination).
+ * updates, verifier, programVKey, oracle, pause flag and, in real mode, each Groth16 route of the
+ * gateway with its wrap shape (destination).
  */
 import type { Command } from "commander";
 import { Contract } from "ethers";
@@ -55,6 +56,19 @@ export function register(program: Command): void {
         out("oracle", await inbox.oracle());
         out("paused", await inbox.paused());
         if (d.mode === "mock") out("WARNING", "mock verifier: anyone can submit any state (proves nothing)");
+        for (const r of d.groth16 ?? []) {
+          const gw = new Contract(
+            await inbox.VERIFIER(),
+            ["function routes(bytes4) view returns (address verifier, bool frozen)"],
+            provider,
+          );
+          const route = (await gw.routes(r.selector)) as { verifier: string; frozen: boolean };
+          const state = BigInt(route.verifier) === 0n ? "MISSING" : route.frozen ? "frozen" : "active";
+          out(
+            `route ${r.selector}`,
+            `${state}${r.shapeId ? ` shape ${r.shapeId}` : ""}${r.setup === "dev" ? " (dev key)" : ""}`,
+          );
+        }
       } finally {
         provider.destroy();
       }
