@@ -138,6 +138,7 @@ export async function realModePreflight(
     return chosen && shapePadTo(chosen, Object.keys(n));
   };
   let logHeights: number[];
+  let air = machine.air;
   try {
     const traced = execute(program, {
       input,
@@ -147,9 +148,17 @@ export async function realModePreflight(
       stderr: () => {},
     });
     const wit = generateWitness(machine, summaryFromTrace(traced.trace!), { padTo });
-    logHeights = machine.air.tables.map((tb, i) =>
-      Math.log2(wit.traces[i].main[0]?.length ?? 1 << (tb.fixedLogHeight ?? 0)),
+    // As proveMips does: optional tables without rows (Keccak, SysMisc) are left out of the AIR.
+    const keccak = machine.hasKeccak && (wit.rowsPerTable.get("Keccak") ?? 0) > 0;
+    const sysmisc = machine.hasSysMisc && (wit.rowsPerTable.get("SysMisc") ?? 0) > 0;
+    const heightOf = new Map(
+      machine.air.tables.map((tb, i) => [
+        tb.name,
+        Math.log2(wit.traces[i].main[0]?.length ?? 1 << (tb.fixedLogHeight ?? 0)),
+      ]),
     );
+    air = buildMachine(programImage(program), undefined, { keccak, sysmisc }).air;
+    logHeights = air.tables.map((tb) => heightOf.get(tb.name)!);
   } catch (e) {
     // Whatever stops the witness (a syscall or instruction without a chip, a table over 2^20
     // rows) would stop the prover the same way: refuse with its first line.
@@ -164,7 +173,7 @@ export async function realModePreflight(
   }
   const shape: WrapShape = {
     name: chosen.id,
-    air: machine.air,
+    air,
     options: o.options ?? DEFAULT_OPTIONS,
     logHeights,
     layout: mipsLayout,
