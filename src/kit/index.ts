@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { getBytes, hexlify, type BaseContract } from "ethers";
+import { getBytes, hexlify, type BaseContract, type Signer } from "ethers";
 import { ZkmipsError } from "../errors.ts";
 import { execute, loadElf } from "../mips/index.ts";
 
@@ -55,19 +55,36 @@ export interface VerifierStack {
  * generated contract `groth16Contract` (default: the committed statement verifier).
  */
 export async function deployVerifierStack(
-  ethers: KitEthers & { getSigners(): Promise<{ address: string }[]> },
-  opts: { selector: string; groth16Verifier?: string; groth16Contract?: string },
+  ethers: KitEthers & { getSigners(): Promise<Signer[]> },
+  opts: {
+    selector: string;
+    groth16Verifier?: string;
+    groth16Contract?: string;
+    /** A generated verifier file outside Hardhat's sources (e.g. `TestProof.groth16.verifierSol`). */
+    verifierSol?: string;
+    contractName?: string;
+  },
 ): Promise<VerifierStack> {
   if (!/^0x[0-9a-fA-F]{8}$/.test(opts.selector)) {
     throw new ZkmipsError(`selector must be 4 bytes of hex, got ${opts.selector}`);
   }
   const [owner] = await ethers.getSigners();
-  const g16 =
-    opts.groth16Verifier !== undefined
-      ? { address: opts.groth16Verifier }
-      : await deployed(ethers, opts.groth16Contract ?? "Groth16VerifierStatementStub");
+  let g16: DeployedContract | { address: string };
+  if (opts.groth16Verifier !== undefined) g16 = { address: opts.groth16Verifier };
+  else if (opts.verifierSol !== undefined) {
+    if (opts.contractName === undefined) throw new ZkmipsError("verifierSol needs contractName");
+    // Compiled with the npm solc and the settings of hardhat.config.ts (Hardhat's build does not see the cache).
+    const { compileSolidity, deploy } = await import("../bridge/artifacts.ts");
+    const d = await deploy(
+      owner,
+      opts.contractName,
+      [],
+      compileSolidity(opts.verifierSol, opts.contractName),
+    );
+    g16 = { contract: d.contract, address: d.address };
+  } else g16 = await deployed(ethers, opts.groth16Contract ?? "Groth16VerifierStatementStub");
   const adapter = await deployed(ethers, "MipsVerifierGroth16", [g16.address, opts.selector]);
-  const gateway = await deployed(ethers, "MipsVerifierGateway", [owner.address]);
+  const gateway = await deployed(ethers, "MipsVerifierGateway", [await owner.getAddress()]);
   const gw = gateway.contract as unknown as { addRoute(a: string): Promise<{ wait(): Promise<unknown> }> };
   await (await gw.addRoute(adapter.address)).wait();
   return { gateway, groth16Verifier: g16, adapter, selector: opts.selector.toLowerCase() };
@@ -83,6 +100,15 @@ export interface TestProof {
   /** True when the result came from the cache. */
   cached: boolean;
   key: string;
+  /** Real mode: the Groth16 key's verifier to deploy (`deployVerifierStack({ ...groth16 })`). */
+  groth16?: KitGroth16Verifier;
+}
+
+export interface KitGroth16Verifier {
+  selector: string;
+  verifierSol: string;
+  contractName: string;
+  shapeId: string;
 }
 
 export interface ProveForTestOptions {
@@ -123,6 +149,7 @@ interface CacheEntry {
   proofBytes: string;
   exitCode: number;
   cycles: number;
+  groth16?: KitGroth16Verifier;
 }
 
 async function realProof(
@@ -151,6 +178,12 @@ async function realProof(
       exitCode: proof.exitCode,
       cycles: proof.stats.cycles,
       mode: "groth16",
+      groth16: {
+        selector: key.meta.selector,
+        verifierSol: key.paths.verifier,
+        contractName: key.meta.contractName,
+        shapeId: r.file.shapeId,
+      },
     };
   } finally {
     await closeHashPool();
@@ -183,6 +216,7 @@ export async function proveForTest(
           mode,
           cached: true,
           key,
+          groth16: e.groth16,
         };
       }
     } catch {
@@ -209,6 +243,7 @@ export async function proveForTest(
     proofBytes: hexlify(r.proofBytes),
     exitCode: r.exitCode,
     cycles: r.cycles,
+    groth16: r.groth16,
   };
   mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -98,6 +98,28 @@ describe("kit: an app's Hardhat test with the mock verifier and the proof cache"
     expect(await app.fibonacci(12)).to.not.equal(fib(12));
   });
 
+  it("deployVerifierStack compiles a generated verifier file (solc) and a real Groth16 proof passes", async () => {
+    // The committed statement-stub key's generated verifier and its sample proof (real Groth16,
+    // the stand-in circuit accepts any statement): what a real-mode TestProof.groth16 points at.
+    const sample = JSON.parse(readFileSync("circuits/test-groth16/fixture/sample-proof.json", "utf8")) as {
+      selector: string;
+      programVKey: string;
+      publicValues: string;
+      proofBytes: string;
+    };
+    const stack = await deployVerifierStack(ethers, {
+      selector: sample.selector,
+      verifierSol: "contracts/generated/Groth16VerifierStatementStub.sol",
+      contractName: "Groth16VerifierStatementStub",
+    });
+    const gateway = await ethers.getContractAt("MipsVerifierGateway", stack.gateway.address);
+    await gateway.verifyProof(sample.programVKey, sample.publicValues, sample.proofBytes);
+    const adapter = await ethers.getContractAt("MipsVerifierGroth16", stack.adapter.address);
+    await expect(
+      gateway.verifyProof(sample.programVKey, sample.publicValues + "00", sample.proofBytes),
+    ).to.be.revertedWithCustomError(adapter, "InvalidProof");
+  });
+
   it("deployVerifierStack routes the selector through the gateway to MipsVerifierGroth16", async () => {
     const stack = await deployVerifierStack(ethers, { selector: "0x1234abcd" });
     const gateway = await ethers.getContractAt("MipsVerifierGateway", stack.gateway.address);
