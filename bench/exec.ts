@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { execute, loadElf, type MipsProgram } from "../src/mips/index.ts";
 import { createMachine } from "../src/mips/execute.ts";
-import { TraceRecorder } from "../src/mips/trace.ts";
+import { TraceRecorder, type ExecutionTrace } from "../src/mips/trace.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 /** Rows traced per run (compiled tracing path), and for the reference path (one step per row). */
@@ -31,9 +31,22 @@ interface Traced {
   /** Rows per second recording and building the columns (`run` + `finish`), and `run` alone. */
   perS: number;
   runPerS: number;
-  /** Bytes of typed arrays per row: while recording, and of the finished trace. */
-  recBytes: number;
-  outBytes: number;
+  /** Bytes of the finished trace's typed arrays per row, and resident memory growth per row. */
+  bytes: number;
+  rss: number;
+}
+
+/** Bytes of every typed array in the trace, per row. */
+function traceBytes(t: ExecutionTrace): number {
+  let b = 0;
+  const add = (o: object): void => {
+    for (const v of Object.values(o)) {
+      if (ArrayBuffer.isView(v)) b += v.byteLength;
+      else if (v && typeof v === "object") add(v);
+    }
+  };
+  add(t);
+  return b / t.rows;
 }
 
 /** Best of `runs` traced runs over the first `maxRows` rows. */
@@ -46,20 +59,18 @@ function traced(p: MipsProgram, input: Uint8Array, maxRows: number, reference: b
       stdout: () => {},
       stderr: () => {},
     });
-    const ab0 = process.memoryUsage().arrayBuffers;
+    const rss0 = process.memoryUsage().rss;
     const rec = new TraceRecorder(cpu, sys, { reference });
     const t0 = performance.now();
     rec.run(maxRows);
     const t1 = performance.now();
-    const ab1 = process.memoryUsage().arrayBuffers;
     const t = rec.finish(new Uint8Array(0), new Uint8Array(0), p.entry);
     const t2 = performance.now();
-    const ab2 = process.memoryUsage().arrayBuffers;
     const r: Traced = {
       perS: t.rows / ((t2 - t0) / 1000),
       runPerS: t.rows / ((t1 - t0) / 1000),
-      recBytes: (ab1 - ab0) / t.rows,
-      outBytes: (ab2 - ab0) / t.rows,
+      bytes: traceBytes(t),
+      rss: (process.memoryUsage().rss - rss0) / t.rows,
     };
     if (!best || r.perS > best.perS) best = r;
   }
@@ -102,7 +113,7 @@ for (const [rel, input] of guests) {
   console.log(
     `${rel}: ${f.cycles} instructions; fast ${M(f.perS)} instr/s; ` +
       `tracing ${M(t.perS)} rows/s incl. columns (run alone ${M(t.runPerS)}; reference path ${M(ref.perS)}); ` +
-      `trace memory ${t.recBytes.toFixed(0)} B/row recording, ${t.outBytes.toFixed(0)} B/row after finish` +
+      `trace ${t.bytes.toFixed(0)} B/row (resident growth ${t.rss.toFixed(0)} B/row)` +
       (q
         ? `; qemu-mipsel ${M(q)} instr/s (x${(q / f.perS).toFixed(1)} faster, includes its start-up)`
         : "; qemu-mipsel not available"),

@@ -2,11 +2,12 @@
  * Tracing mode's block compiler. Like fast mode (jit.ts) it compiles straight-line runs of
  * instructions (up to a branch plus its delay slot) into JS functions, and each compiled
  * instruction writes only what the block alone knows into the trace columns: the value after
- * each register write, the memory word's address and values, and the next pcs after a branch.
+ * each register access (value and previous value), the memory word's address and values, and
+ * the next pcs after a branch.
  * Everything static (pc, instruction, flags, register addresses, the next pcs of straight-line
  * rows) sits in a per-block template, and `expandBlock` (one generic, quickly optimised
- * function) completes the rows from it: register read values and previous values from a shadow
- * register file, previous timestamps from `regTs` and the paged `memTs`. Keeping the generated
+ * function) completes the rows from it, with the previous timestamps from `regTs` and the paged
+ * `memTs`. Keeping the generated
  * code close to fast mode's keeps V8's compile time per block small; fully inlined row writes
  * made TurboFan spend ~0.2 s per block, longer than a million-row trace takes.
  *
@@ -150,14 +151,17 @@ class Gen {
     t[T_MEM] = memKind;
     let flags = 0;
     let s = "{";
-    const writes: [number, number][] = []; // [slot, register index]
+    let rec = ""; // value and prevValue of each register slot ($zero: both 0, the columns' initial value)
     for (let j = 0; j < n; j++) {
       const idx = regIndex(SRC[op * 4 + j], word);
       const w = WRITES[op * 4 + j];
       t[T_REG + 2 * j] = idx;
       t[T_REG + 2 * j + 1] = w;
       flags |= (1 << j) | (w << (8 + j));
-      if (w && idx !== 0) writes.push([j, idx]);
+      if (idx === 0) continue;
+      s += `const q${j} = r[${idx}];`;
+      const c = COL_SLOT + 4 * j;
+      rec += this.put(c + 1, k, w ? `r[${idx}]` : `q${j}`) + this.put(c + 2, k, `q${j}`);
     }
     if (memKind !== 0) flags |= memKind === M_WRITE ? 16 | 4096 : 16;
     t[T_FLAGS] = flags;
@@ -212,7 +216,7 @@ class Gen {
       if (exec === undefined) throw new Error(`jit-trace: class ${op} is not compilable`);
     }
     s += exec;
-    for (const [j, idx] of writes) s += this.put(COL_SLOT + 4 * j + 1, k, `r[${idx}]`);
+    s += rec;
     if (t[T_DYN]) s += this.put(COL_NPC, k, String(npc)) + this.put(COL_NNPC, k, String(nnpc));
     return s + tail + "}";
   }
@@ -267,14 +271,26 @@ export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefin
   const src =
     `return function tblock_${hex(tb + start * 4)}(r, pages, zero, cpu, f, cols, i, ex) {\n` +
     `${decl}\n${parts.join("\n")}\n${end}\n};`;
-  const run = new Function("hex", "mul64", src)(hex, mul64) as TraceBlockFn;
-  return { run, len, tmpl: Int32Array.from(g.tmpl) };
+  const key = src + g.tmpl.join(",");
+  let b = compiled.get(key);
+  if (b === undefined) {
+    const run = new Function("hex", "mul64", src)(hex, mul64) as TraceBlockFn;
+    b = { run, len, tmpl: Int32Array.from(g.tmpl) };
+    if (compiled.size >= MAX_CACHED) compiled.clear();
+    compiled.set(key, b);
+  }
+  return b;
 }
 
 /**
- * Completes rows [row0, row0 + n) that a block wrote, from its template: static columns, register
- * values from `shadow` (the register file as of row0, advanced row by row), previous timestamps.
+ * Compiled blocks by source and template, shared by all machines of the process: the functions
+ * hold no state, and reusing them keeps V8's optimised code (a new function would be
+ * interpreted, then optimised, again). Bounded; cleared when full.
  */
+const compiled = new Map<string, TraceBlock>();
+const MAX_CACHED = 20_000;
+
+/** Completes rows [row0, row0 + n) that a block wrote, from its template: static columns, previous timestamps. */
 // Module-local copies: tsx compiles imported bindings to getter calls, too slow for the loop below.
 const C_PC = COL_PC;
 const C_NPC = COL_NPC;
@@ -288,7 +304,6 @@ export function expandBlock(
   row0: number,
   cols: Uint32Array[],
   fl: Uint16Array,
-  shadow: Int32Array,
   regTs: Uint32Array,
   memTs: (Uint32Array | undefined)[],
   tsPage: (pn: number) => Uint32Array,
@@ -297,22 +312,14 @@ export function expandBlock(
   const cNpc = cols[C_NPC];
   const cNnpc = cols[C_NNPC];
   const cIns = cols[C_INS];
-  // slot s: addr, value, prevValue, prevClk
+  // slot s: addr and prevClk
   const a0 = cols[C_SLOT],
-    v0 = cols[C_SLOT + 1],
-    p0 = cols[C_SLOT + 2],
     k0 = cols[C_SLOT + 3];
   const a1 = cols[C_SLOT + 4],
-    v1 = cols[C_SLOT + 5],
-    p1 = cols[C_SLOT + 6],
     k1 = cols[C_SLOT + 7];
   const a2 = cols[C_SLOT + 8],
-    v2 = cols[C_SLOT + 9],
-    p2 = cols[C_SLOT + 10],
     k2 = cols[C_SLOT + 11];
   const a3 = cols[C_SLOT + 12],
-    v3 = cols[C_SLOT + 13],
-    p3 = cols[C_SLOT + 14],
     k3 = cols[C_SLOT + 15];
   const mA = cols[C_SLOT + 16],
     mK = cols[C_SLOT + 19];
@@ -328,41 +335,25 @@ export function expandBlock(
     const ts = row * 8 + 1;
     const nregs = t[o + T_NREGS];
     if (nregs > 0) {
-      const idx = t[o + T_REG];
-      const prev = shadow[idx];
-      a0[row] = idx;
-      p0[row] = prev;
-      if (t[o + T_REG + 1] !== 0) shadow[idx] = v0[row];
-      else v0[row] = prev;
-      k0[row] = regTs[idx];
-      regTs[idx] = ts;
+      const i0 = t[o + T_REG];
+      a0[row] = i0;
+      k0[row] = regTs[i0];
+      regTs[i0] = ts;
       if (nregs > 1) {
-        const idx = t[o + T_REG + 2];
-        const prev = shadow[idx];
-        a1[row] = idx;
-        p1[row] = prev;
-        if (t[o + T_REG + 3] !== 0) shadow[idx] = v1[row];
-        else v1[row] = prev;
-        k1[row] = regTs[idx];
-        regTs[idx] = ts + 1;
+        const i1 = t[o + T_REG + 2];
+        a1[row] = i1;
+        k1[row] = regTs[i1];
+        regTs[i1] = ts + 1;
         if (nregs > 2) {
-          const idx = t[o + T_REG + 4];
-          const prev = shadow[idx];
-          a2[row] = idx;
-          p2[row] = prev;
-          if (t[o + T_REG + 5] !== 0) shadow[idx] = v2[row];
-          else v2[row] = prev;
-          k2[row] = regTs[idx];
-          regTs[idx] = ts + 2;
+          const i2 = t[o + T_REG + 4];
+          a2[row] = i2;
+          k2[row] = regTs[i2];
+          regTs[i2] = ts + 2;
           if (nregs > 3) {
-            const idx = t[o + T_REG + 6];
-            const prev = shadow[idx];
-            a3[row] = idx;
-            p3[row] = prev;
-            if (t[o + T_REG + 7] !== 0) shadow[idx] = v3[row];
-            else v3[row] = prev;
-            k3[row] = regTs[idx];
-            regTs[idx] = ts + 3;
+            const i3 = t[o + T_REG + 6];
+            a3[row] = i3;
+            k3[row] = regTs[i3];
+            regTs[i3] = ts + 3;
           }
         }
       }

@@ -110,7 +110,7 @@ export { MAX_TRACE_ROWS } from "./trace-access.ts";
  * exactly once (no chunk-to-column copy: the first write to fresh memory is the dominant cost).
  */
 const INITIAL_CAP_MIN = 1 << 12;
-const INITIAL_CAP_MAX = 1 << 21;
+const INITIAL_CAP_MAX = 1 << 22;
 
 export interface TraceOptions {
   /** Record with the reference path only (one interpreter step per row), no compiled blocks. */
@@ -352,8 +352,6 @@ export class TraceRecorder {
     const tsPage = this.tsPage;
     const ex = this.ex;
     const compileAfter = this.compileAfter;
-    // the register file as of the next row to expand (blocks leave `r` at their end)
-    const shadow = Int32Array.from(r);
     for (;;) {
       const cycles = cpu.cycles;
       if (cycles >= limit) return false;
@@ -372,7 +370,7 @@ export class TraceRecorder {
             n = ex[0];
             ex[0] = 0;
           }
-          expand_(b.tmpl, n, row, this.cols, this.fl, shadow, regTs, memTs, tsPage);
+          expand_(b.tmpl, n, row, this.cols, this.fl, regTs, memTs, tsPage);
           this.rows = row + n;
           cpu.cycles = cycles + n;
           cpu.pc = next;
@@ -381,9 +379,7 @@ export class TraceRecorder {
           continue;
         }
       }
-      const halted = this.step();
-      shadow.set(r);
-      if (halted) return true;
+      if (this.step()) return true;
     }
   }
 
