@@ -23,6 +23,13 @@ export {
 } from "./expr.ts";
 export {
   DEFAULT_OPTIONS,
+  ONCHAIN_OPTIONS,
+  PROFILES,
+  type OptionsProfile,
+  type ProfileName,
+  profileByName,
+  profileOfOptions,
+  maxLogHeight,
   type ProofOptions,
   securityBits,
   validateOptions,

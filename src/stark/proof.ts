@@ -25,7 +25,7 @@ import type { MerkleOpening } from "../hash/merkle.ts";
 import type { AirDefinition } from "./air.ts";
 import { friSchedule } from "./domain.ts";
 import { StarkVerifyError } from "./errors.ts";
-import { MAX_LOG_HEIGHT, type ProofOptions, optionsEqual } from "./options.ts";
+import { type ProofOptions, maxLogHeight, optionsEqual } from "./options.ts";
 
 export const PROOF_MAGIC = "ZKMS";
 export const PROOF_VERSION = 1;
@@ -239,8 +239,11 @@ export function decodeProof(
   for (let i = 0; i < numTables; i++) {
     const h = r.u8();
     const t = air.tables[i];
-    if (h < 2 || h > MAX_LOG_HEIGHT)
-      throw new StarkVerifyError("shape", `table ${t.name}: log height ${h} out of [2, ${MAX_LOG_HEIGHT}]`);
+    if (h < 2 || h > maxLogHeight(options))
+      throw new StarkVerifyError(
+        "shape",
+        `table ${t.name}: log height ${h} out of [2, ${maxLogHeight(options)}]`,
+      );
     if (t.fixedLogHeight !== undefined && h !== t.fixedLogHeight)
       throw new StarkVerifyError(
         "shape",

@@ -37,7 +37,7 @@ import {
   wasmIdft,
   wasmWeightedSums,
 } from "../field/wasm.ts";
-import { MAX_LOG_HEIGHT, type ProofOptions, validateOptions } from "./options.ts";
+import { type ProofOptions, maxLogHeight, validateOptions } from "./options.ts";
 import { type QueryProof, type StarkProof, type TableOpenings, encodeProof } from "./proof.ts";
 import { absorbStatement } from "./statement.ts";
 
@@ -510,9 +510,9 @@ export async function prove(
           ? 1 << def.fixedLogHeight
           : 1 << (tr.logHeight ?? 0);
     const logN = Math.round(Math.log2(n));
-    if (2 ** logN !== n || logN < 2 || logN > MAX_LOG_HEIGHT)
+    if (2 ** logN !== n || logN < 2 || logN > maxLogHeight(o))
       throw new ZkmipsError(
-        `prove: table ${def.name} height ${n} must be a power of two in [4, 2^${MAX_LOG_HEIGHT}]`,
+        `prove: table ${def.name} height ${n} must be a power of two in [4, 2^${maxLogHeight(o)}] (at blowup 2^${o.logBlowup})`,
       );
     if (def.fixedLogHeight !== undefined && def.fixedLogHeight !== logN)
       throw new ZkmipsError(`prove: table ${def.name} must have 2^${def.fixedLogHeight} rows`);
