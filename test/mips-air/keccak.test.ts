@@ -61,6 +61,12 @@ function cellOf(t: Traces, table: string, column: string, row: number) {
   return { get: () => col[row], set: (v: number) => (col[row] = ((v % P) + P) % P) };
 }
 
+/** Row of the first keccakf call in the Syscall table. */
+function keccakRow(): number {
+  const chip = m.chips.find((c) => c.name === "Syscall")!;
+  return w.traces[m.tableIndex.get("Syscall")!].main[chip.layout.idx("is_keccak")].indexOf(1);
+}
+
 async function rejects(t: Traces, checks = ["ood-constraints", "logup-balance"]): Promise<string> {
   // The corruption is real: the exact checker sees it too.
   expect(checkWitness(m.air, t, w.publicInputs, m.constraintNames)).to.not.equal(null);
@@ -214,6 +220,15 @@ describe("MIPS AIR: keccak-f precompile", function () {
     await mutate("Syscall", "V_v0", row, (v) => v + 1);
   });
 
+  it("rejects a keccakf row whose a3 result is not 0", async () => {
+    await mutate("Syscall", "F_v0", keccakRow(), () => 1);
+  });
+  it("rejects a keccakf row whose state key is not a0 >> 2 (qa + 1)", async () => {
+    await mutate("Syscall", "qa", keccakRow(), (v) => v + 1);
+  });
+  it("rejects a keccakf row with a flipped carry of a0 + 196 (the end-address check)", async () => {
+    await mutate("Syscall", "gc0", keccakRow(), (v) => 1 - v);
+  });
   it("the keccakf guest (gcc, clang): public values = n keccakP of the zero state, and the run satisfies the AIR", () => {
     const n = 3;
     const ref = new Uint32Array(50);
