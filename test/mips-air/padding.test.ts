@@ -65,10 +65,11 @@ describe("MIPS AIR padding to fixed heights (padTo) and PV_MAX", function () {
   it("proves a padded run whose proof has exactly the requested heights, and it verifies", async () => {
     const proof = await proveMips(prover, summary(expectedPv(8)), { padTo: PAD });
     const d = decodeProofFile(proof.file);
-    // No keccak-f call: the proof uses the AIR without the Keccak tables (a prefix of the tables).
+    // No keccak-f call, no SysMisc syscall: the proof uses the AIR without those tables.
     expect(d.keccak).to.equal(false);
+    expect(d.sysmisc).to.equal(false);
     const m = prover.machine;
-    const air = buildMachine(m.program, m.programHeight, { keccak: false }).air;
+    const air = buildMachine(m.program, m.programHeight, d).air;
     const { proof: stark } = decodeProof(air, OPTIONS, d.stark);
     air.tables.forEach((t, i) => {
       const want = (PAD as Record<string, number>)[t.name] ?? proof.stats.naturalLogHeights[t.name];

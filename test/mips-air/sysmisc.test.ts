@@ -70,6 +70,14 @@ const CODE = [
   ...sys(4238, FUTEX, 0x80, 7), // futex WAIT, *uaddr == val → 0
   ...sys(4238, FUTEX, 0, 8), // futex WAIT, *uaddr != val → EAGAIN
   ...sys(4218, DATA, 4096, 0), // madvise MADV_NORMAL
+  // nanosleep({1 s, 999999500 ns}): the clock's nanoseconds carry into its seconds
+  ...li(1, 1),
+  ...li(8, DATA + 200),
+  asm.sw(1, 0, 8),
+  ...li(1, 999_999_500),
+  asm.sw(1, 4, 8),
+  ...sys(4166, DATA + 200, 0),
+  ...sys(4263, 1, DATA + 208), // clock_gettime after the sleep: (2 s, 2500 ns)
   // mmap's 5th argument (fd = -1) at sp+16.
   asm.addiu(SP, SP, -32),
   asm.addiu(1, 0, -1),
@@ -145,7 +153,10 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
 
   it("the executor's run satisfies the AIR (every case, results equal the executor's)", async () => {
     expect(checkWitness(m.air, w.traces, w.publicInputs, m.constraintNames)).to.equal(null);
-    expect(w.rowsPerTable.get("SysMisc")).to.equal(30);
+    expect(w.rowsPerTable.get("SysMisc")).to.equal(32);
+    const fin = run.trace!.finalImage;
+    const at = (a: number) => fin.value[fin.addr.indexOf(a)];
+    expect([at(DATA + 208), at(DATA + 212)]).to.deep.equal([2, 2500]);
     for (const sel of SYSMISC_CASES) rowOf(sel); // every case occurs
     const { bytes } = await prove(pk, w.traces, w.publicInputs, { selfCheck: false });
     verify(m.air, pk.vkey, w.publicInputs, bytes, OPTIONS);
@@ -210,6 +221,9 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
   });
   it("rejects a wrong clock value (nanoseconds written)", async () => {
     expect(await rejects("is_clock_mono", "M1_v0", (v) => v + 1)).to.match(/nanoseconds/);
+  });
+  it("rejects a nanosleep whose nanoseconds do not carry into the seconds", async () => {
+    expect(await rejects("is_nanosleep", "carry", () => 0)).to.match(/add up/);
   });
   it("rejects a futex WAIT answered 0 while *uaddr != val", async () => {
     expect(await rejects("is_futex_wait_ne", "V_v0", () => 0)).to.match(/result/);

@@ -30,5 +30,6 @@ export function summaryFromTrace(t: ExecutionTrace): ExecutionSummary {
     hints: t.hints,
     exitCode: t.exitCode,
     publicValues: t.publicValues,
+    finalImage: t.finalImage,
   };
 }

@@ -29,6 +29,12 @@ export interface ExecutionSummary {
   readonly hints: Uint8Array;
   readonly exitCode: number;
   readonly publicValues: Uint8Array;
+  /**
+   * The executor's final value of every address it accessed (registers 0-33, memory words at byte
+   * addresses), when known: checked against the AIR's memory after the run, so chips that compute
+   * what a syscall writes (SysMisc) cannot silently disagree with the executor.
+   */
+  readonly finalImage?: { readonly addr: Uint32Array; readonly value: Uint32Array };
 }
 
 export interface MipsWitness {
@@ -191,6 +197,16 @@ export function generateWitness(
   if (exitCode < 0)
     throw new ZkmipsError("the run did not end with an exit syscall", "only complete runs are proven");
   const pv = Uint8Array.from(env.pv);
+  const fin = run.finalImage;
+  for (let i = 0; fin && i < fin.addr.length; i++) {
+    const a = fin.addr[i];
+    if (a === 0 || (a >= 34 && a < 0x1000)) continue; // $zero, UserLocal: no AIR key
+    const air = env.mem.peek(a < 0x1000 ? a : a >>> 2);
+    if (air !== fin.value[i] >>> 0)
+      throw new Error(
+        `final value at address 0x${a.toString(16)}: the executor has 0x${fin.value[i].toString(16)}, the AIR 0x${air.toString(16)}`,
+      );
+  }
   if (!follow) {
     if (pv.length !== run.publicValues.length || pv.some((b, i) => b !== run.publicValues[i]))
       throw new Error("public values recomputed by the AIR differ from the executor's");

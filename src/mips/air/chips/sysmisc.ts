@@ -31,6 +31,7 @@ import {
   accessConstraints,
   bytesOf,
   fillAccess,
+  wordOf,
 } from "../gadgets.ts";
 import { type FillEnv, type InstrChip, type Step, baseConstraints, baseLayout, fillBase } from "../instr.ts";
 import { UnsupportedSyscall } from "./syscall.ts";
@@ -103,6 +104,7 @@ const CASES: readonly Case[] = [
     buf: { src: "a0", range: 1, words: ["read"] },
   },
   { name: "is_madvise", nums: [4218], result: 0 },
+  { name: "is_nanosleep", nums: [4166], result: 0, buf: { src: "a0", range: 2, words: ["read", "read"] } },
   { name: "is_mmap", nums: [4090, 4210], buf: { src: "sp16", range: 2, words: ["read"] } },
   { name: "is_mmap_fixed", nums: [4090, 4210], buf: { src: "sp16", range: 2, words: ["read"] } },
 ];
@@ -138,7 +140,20 @@ export class SysMiscChip implements InstrChip {
       if (FREE_D.has(c)) L.addN(`${c}d`, 4);
       L.addN(`${c}b`, 3);
     }
-    for (const n of ["szh", "sz2", "sz3", "ah", "fl0lo", "fl0hi", "fl1lo", "fl1hi", "fpb", "inv", "aux"])
+    for (const n of [
+      "szh",
+      "sz2",
+      "sz3",
+      "ah",
+      "fl0lo",
+      "fl0hi",
+      "fl1lo",
+      "fl1hi",
+      "fpb",
+      "inv",
+      "aux",
+      "carry",
+    ])
       L.add(n);
   }
 
@@ -165,6 +180,8 @@ export class SysMiscChip implements InstrChip {
     const mmap = mmapN.add(mmapF);
     const clockR = s("is_clock_real");
     const clock = s("is_clock_mono").add(clockR);
+    const sleep = s("is_nanosleep");
+    const clk2 = clock.add(sleep); // rows that touch the clock keys
     const bufCases = CASES.filter((c) => c.buf);
     const isBuf = any(bufCases.map((c) => c.name));
     // Accesses.
@@ -177,17 +194,17 @@ export class SysMiscChip implements InstrChip {
     accessConstraints(
       cx,
       "H",
-      mmap.mul(REG_MMAP).add(clock.mul(REG_CLOCK_NS)),
+      mmap.mul(REG_MMAP).add(clk2.mul(REG_CLOCK_NS)),
       clk.add(6),
-      mmap.add(clock),
+      mmap.add(clk2),
       true,
     );
     accessConstraints(
       cx,
       "G",
-      mmap.mul(REG_BRK).add(clock.mul(REG_CLOCK_S)),
+      mmap.mul(REG_BRK).add(clk2.mul(REG_CLOCK_S)),
       clk.add(7),
-      mmap.add(clock),
+      mmap.add(clk2),
       true,
     );
     const V = cx.cs("V_v", 4);
@@ -202,7 +219,8 @@ export class SysMiscChip implements InstrChip {
     const Hp = cx.cs("H_p", 4);
     const G = cx.cs("G_v", 4);
     const Gp = cx.cs("G_p", 4);
-    for (let j = 0; j < 4; j++) cx.zero(`hidden key G is only read (byte ${j})`, G[j].sub(Gp[j]));
+    for (let j = 0; j < 4; j++)
+      cx.zero(`hidden key G is only read (byte ${j})`, constant(1).sub(sleep).mul(G[j].sub(Gp[j])));
     // The syscall number: v0's bytes, a second number when alt = 1.
     cx.bool("alt", alt);
     const twoNum = CASES.filter((c) => c.nums.length === 2);
@@ -321,8 +339,8 @@ export class SysMiscChip implements InstrChip {
     this.chain(
       cx,
       "g2",
-      add4(mul4(mmap, g1d), constBytes(NS_MAX, clock)),
-      add4(mul4(mmapN, Gp), mul4(mmapF, A), mul4(clock, Hv)),
+      add4(mul4(mmap, g1d), constBytes(NS_MAX, clock.add(sleep))),
+      add4(mul4(mmapN, Gp), mul4(mmapF, A), mul4(clock, Hv), mul4(sleep, cx.cs("M1_p", 4))),
       g2d,
     );
     // g3: mmap size - len = pad (< 4096); clock: word 0 - epoch·[realtime] = seconds.
@@ -330,8 +348,8 @@ export class SysMiscChip implements InstrChip {
     this.chain(
       cx,
       "g3",
-      add4(mul4(mmap, size), mul4(clock, M0v)),
-      add4(mul4(mmap, B), constBytes(EPOCH, clockR)),
+      add4(mul4(mmap, size), mul4(clock, M0v), constBytes(NS_MAX, sleep)),
+      add4(mul4(mmap, B), constBytes(EPOCH, clockR), mul4(sleep, Hv)),
       g3d,
     );
     cx.zero("mmap pad byte 2 = 0", mmap.mul(g3d[2]));
@@ -342,11 +360,11 @@ export class SysMiscChip implements InstrChip {
     this.chain(cx, "g4", mul4(mmapF, A), mul4(mmapF, Hp), g4d);
     const g1u = mmap.add(clock).add(aff);
     g1d.forEach((d) => cx.u8(d, g1u));
-    g2d.forEach((d) => cx.u8(d, mmap.add(clock)));
-    cx.u8(g3d[0], mmap.add(clock));
-    cx.u8(g3d[1], clock);
-    cx.u8(g3d[2], clock);
-    cx.u8(g3d[3], clock);
+    g2d.forEach((d) => cx.u8(d, mmap.add(clk2)));
+    cx.u8(g3d[0], mmap.add(clk2));
+    cx.u8(g3d[1], clk2);
+    cx.u8(g3d[2], clk2);
+    cx.u8(g3d[3], clk2);
     g4d.forEach((d) => cx.u8(d, mmapF));
     for (let j = 0; j < 4; j++) {
       cx.zero(`mmap cursor := lo (byte ${j})`, mmapN.mul(Hv[j].sub(g1d[j])));
@@ -354,9 +372,24 @@ export class SysMiscChip implements InstrChip {
       cx.zero(`clock: g1 gives the old nanoseconds (byte ${j})`, clock.mul(g1d[j].sub(Hp[j])));
       cx.zero(`clock: g3 gives the seconds (byte ${j})`, clock.mul(g3d[j].sub(Gp[j])));
       cx.zero(`clock: word 1 = nanoseconds (byte ${j})`, clock.mul(cx.c(`M1_v${j}`).sub(Hv[j])));
-      cx.u8(Hv[j], clock);
+      cx.u8(Hv[j], clk2);
       cx.u8(M0v[j], clock);
+      cx.u8(G[j], sleep);
     }
+    // nanosleep(req): (s, ns) at req, s < 2^29, ns <= 999999999 (g2); the clock's
+    // ns' = ns_clk + ns - carry·10^9 <= 999999999 (g3) and s' = s_clk + s + carry < 2^30, as field
+    // equations (every term is below 2^30, so they hold over the integers).
+    const carry = s("carry");
+    cx.bool("carry", carry);
+    cx.zero("carry = 0 unless nanosleep", constant(1).sub(sleep).mul(carry));
+    const M1p = cx.cs("M1_p", 4);
+    cx.bits(M0p[3], 5, sleep);
+    cx.bits(G[3], 6, sleep);
+    cx.zero(
+      "nanosleep: nanoseconds add up",
+      sleep.mul(wordOf(Hv).add(carry.mul(1e9)).sub(wordOf(Hp)).sub(wordOf(M1p))),
+    );
+    cx.zero("nanosleep: seconds add up", sleep.mul(wordOf(G).sub(wordOf(Gp)).sub(wordOf(M0p)).sub(carry)));
     // inv / aux: used by mmap (size != 0), madvise, prlimit_old, futex_wait_ne; zero elsewhere.
     const invUsers = mmap.add(madv).add(s("is_prlimit_old")).add(s("is_futex_wait_ne"));
     cx.zero("inv = 0 unless used", constant(1).sub(invUsers).mul(inv));
@@ -515,6 +548,14 @@ export class SysMiscChip implements InstrChip {
         }
         case 4218:
           return (a0 & 0xfff) === 0 && a2 !== 4 ? "is_madvise" : null;
+        case 4166: {
+          if (!bufOk(a0, 2)) return null;
+          const [sec, ns] = [r(a0 >>> 2), r((a0 >>> 2) + 1)];
+          const carry = r(REG_CLOCK_NS) + ns > NS_MAX ? 1 : 0;
+          return sec < 2 ** 29 && ns <= NS_MAX && r(REG_CLOCK_S) + sec + carry < 2 ** 30
+            ? "is_nanosleep"
+            : null;
+        }
         case 4090:
         case 4210: {
           const sp = r(29);
@@ -569,6 +610,20 @@ export class SysMiscChip implements InstrChip {
     } else if (clock) {
       fillAccess(w, row, "H", mem, env.lk, REG_CLOCK_NS, s.clk + 6, ns, true);
       fillAccess(w, row, "G", mem, env.lk, REG_CLOCK_S, s.clk + 7, undefined, true);
+    } else if (c.name === "is_nanosleep") {
+      const [reqS, reqNs] = [r(a0 >>> 2), r((a0 >>> 2) + 1)];
+      const carry = nsOld + reqNs > NS_MAX ? 1 : 0;
+      const ns2 = nsOld + reqNs - carry * 1e9;
+      const sec2 = sec + reqS + carry;
+      fillAccess(w, row, "H", mem, env.lk, REG_CLOCK_NS, s.clk + 6, ns2, true);
+      fillAccess(w, row, "G", mem, env.lk, REG_CLOCK_S, s.clk + 7, sec2, true);
+      w.set("carry", row, carry);
+      this.fillChain(w, row, "g2", NS_MAX, reqNs, true, env.lk);
+      this.fillChain(w, row, "g3", NS_MAX, ns2, true, env.lk);
+      for (const b of bytesOf(ns2)) env.lk.u8(b);
+      for (const b of bytesOf(sec2)) env.lk.u8(b);
+      env.lk.bits(reqS >>> 24, 5);
+      env.lk.bits(sec2 >>> 24, 6);
     }
     // Argument lookups (the range checks of argConstraints).
     const lk = env.lk;
