@@ -120,10 +120,10 @@ class Gen {
     readonly textBytes: number,
   ) {}
 
-  /** `col[i + k] = expr;` */
-  put(c: number, k: number, expr: string): string {
+  /** `col[j] = expr;` (j = i + k, the row, is declared at the start of each row's code) */
+  put(c: number, _k: number, expr: string): string {
     this.cols.add(c);
-    return `c${c}[i + ${k}] = ${expr};`;
+    return `c${c}[j] = ${expr};`;
   }
 
   /**
@@ -150,7 +150,7 @@ class Gen {
     t[T_NREGS] = n;
     t[T_MEM] = memKind;
     let flags = 0;
-    let s = "{";
+    let s = `{const j = i + ${k};`;
     let rec = ""; // value and prevValue of each register slot ($zero: both 0, the columns' initial value)
     for (let j = 0; j < n; j++) {
       const idx = regIndex(SRC[op * 4 + j], word);
