@@ -1,6 +1,8 @@
 /**
- * `npx tsx bench/wrap-profile.ts [--heights 9,8,9,...] [--queries N] [--depth D]`: emits the MIPS
- * wrap circuit (statement + STARK verifier) at DEFAULT_OPTIONS in compile mode and prints its
+ * `npx tsx bench/wrap-profile.ts [--heights 9,8,9,...] [--queries N] [--log-blowup B] [--depth D]
+ * [--keccak] [--sysmisc]`: emits
+ * the MIPS wrap circuit (statement + STARK verifier) at DEFAULT_OPTIONS (or with those two
+ * options changed) in compile mode and prints its
  * rows by scope (scope names cut at `--depth` levels, query scopes merged as `queryN`). No proof
  * and no file needed: the circuit depends only on the AIR, the options and the table heights.
  * Default heights: the fibonacci guest (n = 3) proof's (2^2 for tables it does not use). Last
@@ -22,9 +24,18 @@ function arg(name: string): string | undefined {
 const FIB_HEIGHTS = [9, 8, 9, 4, 7, 7, 3, 7, 6, 5, 6, 3, 4, 4, 2, 2, 2];
 const given = arg("--heights")?.split(",").map(Number);
 const depth = Number(arg("--depth") ?? 2);
-const options = { ...DEFAULT_OPTIONS, numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries) };
+const options = {
+  ...DEFAULT_OPTIONS,
+  numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries),
+  logBlowup: Number(arg("--log-blowup") ?? DEFAULT_OPTIONS.logBlowup),
+};
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-const air = buildMachine(placeholder, 1 << (given ?? FIB_HEIGHTS)[0]).air;
+// The AIR variant of a run that uses no optional tables (as proveMips picks it for fibonacci);
+// --keccak / --sysmisc add those tables.
+const air = buildMachine(placeholder, 1 << (given ?? FIB_HEIGHTS)[0], {
+  keccak: process.argv.includes("--keccak"),
+  sysmisc: process.argv.includes("--sysmisc"),
+}).air;
 const heights = given ?? air.tables.map((_, i) => FIB_HEIGHTS[i] ?? 2);
 if (air.tables.length !== heights.length)
   throw new Error(`the MIPS AIR has ${air.tables.length} tables, --heights gives ${heights.length}`);
