@@ -143,12 +143,25 @@ describe("MIPS tracing: compiled path == reference path", function () {
     expect(t.slots[2].value[7], "a0 = 7 + 3").to.equal(10);
   });
 
-  it("stops at a cycle limit inside a compiled block at the same row, and continues identically", () => {
+  it("stops at cycle limits inside compiled blocks at the same rows and continues identically (columns grow)", () => {
     const p = loadElf(readFileSync(join(guestsDir, "sha256/sha256.elf")));
-    const input = new TextEncoder().encode("abc".repeat(40));
+    const input = new TextEncoder().encode("abc".repeat(400));
     const none = new Uint8Array(0);
-    for (const limit of [1, 37, 5001, 12345]) {
-      expectSameOutcome(record(p, input, none, limit, true), record(p, input, none, limit, false));
-    }
+    const traces = [true, false].map((reference) => {
+      const { cpu, sys } = createMachine(p, { input, hints: none, stdout: () => {}, stderr: () => {} });
+      const rec = new TraceRecorder(cpu, sys, { reference, compileAfter: 2 });
+      const stops: number[] = [];
+      // the first limit sizes the columns (4096 rows); later ones make them grow
+      for (const limit of [1, 37, 5001, 12345, 60000, Number.MAX_SAFE_INTEGER]) {
+        const halted = rec.run(limit);
+        stops.push(cpu.cycles);
+        if (halted) break;
+      }
+      return { stops, trace: rec.finish(input.subarray(0, sys.inputPos), none, p.entry) };
+    });
+    expect(traces[1].stops).to.deep.equal(traces[0].stops);
+    expect(traces[0].stops.slice(0, 5)).to.deep.equal([1, 37, 5001, 12345, 60000]);
+    expect(traces[0].trace.rows).to.be.greaterThan(60000);
+    expectSameTrace(traces[0].trace, traces[1].trace);
   });
 });
