@@ -13,8 +13,13 @@
  * table in docs/wrap.md) with headroom on the big tables; a shape covers those guests' instruction
  * mixes up to its cycle class, not every possible mix (a run of 2^16 additions needs AddSub at 2^16).
  * Tables a shape does not list (a chip added later) are padded to its `others` height.
+ *
+ * A shape also names the proof profile (src/stark/options.ts) its proofs are wrapped at: the wrap
+ * circuit verifies one option set. mips-s12/s16/s18 are wrapped at the on-chain profile (blowup 64,
+ * 14 queries: the circuit stays under 2^22); mips-s19 is too tall for it (tables <= 2^18 at blowup 64).
  */
 import { ZkmipsError } from "../errors.ts";
+import { type ProfileName, type ProofOptions, maxLogHeight } from "../stark/options.ts";
 
 export interface MipsShape {
   /** Name used by `--shape` and in the wrap shape id. */
@@ -24,6 +29,8 @@ export interface MipsShape {
   readonly logHeights: Readonly<Record<string, number>>;
   /** log2 height of tables not listed. */
   readonly others: number;
+  /** The proof profile proofs of this shape are wrapped at (`zkmips prove --profile`). */
+  readonly profile: ProfileName;
 }
 
 /** Tables whose height no shape sets (fixed by the program / the AIR). */
@@ -59,6 +66,7 @@ function shape(id: string, description: string, b: number): MipsShape {
       KeccakMem: b - 3,
     },
     others: b - 7,
+    profile: "onchain",
   };
 }
 
@@ -89,6 +97,9 @@ export const DEFAULT_SHAPES: readonly MipsShape[] = [
       Lt: 15,
     },
     others: 10,
+    // Mem at 2^19 is over the on-chain profile's 2^18 limit; its wrap circuit at the default
+    // profile is over 2^22 (docs/wrap.md), so proofs of this shape are not wrapped today.
+    profile: "default",
   },
 ];
 
@@ -105,6 +116,11 @@ export function whyNotFits(s: MipsShape, natural: Readonly<Record<string, number
   for (const [n, lg] of Object.entries(pad))
     if (natural[n] > lg) return `table ${n} needs 2^${natural[n]} rows, ${s.id} has 2^${lg}`;
   return null;
+}
+
+/** Whether every table of the shape can be proven at these options (maxLogHeight). */
+export function shapeAllowsOptions(s: MipsShape, o: ProofOptions): boolean {
+  return Math.max(s.others, ...Object.values(s.logHeights)) <= maxLogHeight(o);
 }
 
 /** The smallest default shape the natural heights fit, or undefined. */
@@ -155,14 +171,26 @@ export function explainNoShape(
 /**
  * What `zkmips prove --shape` means: "auto" (default) = the smallest default shape that fits, else
  * natural heights; "natural" = no padding; an id = that shape (a run that does not fit is an error).
+ * With `options` (the proof's profile), shapes with tables taller than `maxLogHeight(options)` are
+ * not candidates (mips-s19 at the on-chain profile).
  * Returns the padTo function for the prover and a getter for the shape it chose.
  */
-export function shapeChooser(choice: string = "auto"): {
+export function shapeChooser(
+  choice: string = "auto",
+  options?: ProofOptions,
+): {
   padTo: (natural: Readonly<Record<string, number>>) => Record<string, number> | undefined;
   chosen: () => { shape: MipsShape | undefined; why?: string };
 } {
   let result: { shape: MipsShape | undefined; why?: string } = { shape: undefined };
   const fixed = choice === "auto" || choice === "natural" ? undefined : findShape(choice);
+  // With options: only shapes whose tables can be proven at them (mips-s19 is too tall at blowup 64).
+  const candidates = options ? DEFAULT_SHAPES.filter((s) => shapeAllowsOptions(s, options)) : DEFAULT_SHAPES;
+  if (fixed && !candidates.includes(fixed))
+    throw new ZkmipsError(
+      `shape ${fixed.id} has tables taller than 2^${maxLogHeight(options!)} rows, the limit at blowup 2^${options!.logBlowup}`,
+      `use a smaller shape (${candidates.map((x) => x.id).join(", ")}) or the default profile`,
+    );
   return {
     padTo(natural) {
       const names = Object.keys(natural);
@@ -177,8 +205,8 @@ export function shapeChooser(choice: string = "auto"): {
         result = { shape: fixed };
         return shapePadTo(fixed, names);
       }
-      const s = chooseShape(natural);
-      result = s ? { shape: s } : { shape: undefined, why: explainNoShape(natural) };
+      const s = chooseShape(natural, candidates);
+      result = s ? { shape: s } : { shape: undefined, why: explainNoShape(natural, candidates) };
       return s ? shapePadTo(s, names) : undefined;
     },
     chosen: () => result,

@@ -19,10 +19,12 @@ import {
   chooseShape,
   explainNoShape,
   findShape,
+  shapeAllowsOptions,
   shapeChooser,
   shapeOfHeights,
   shapePadTo,
 } from "../../src/wrap/shapes.ts";
+import { DEFAULT_OPTIONS, ONCHAIN_OPTIONS } from "../../src/stark/options.ts";
 import { tmpFile } from "./r1cs-helpers.ts";
 
 const FIB = "guests/fibonacci/fibonacci.elf";
@@ -101,6 +103,28 @@ describe("default MIPS shapes", function () {
     );
     expect(() => findShape("mips-s99")).to.throw(ZkmipsError, /unknown shape "mips-s99"/);
     expect(shapeChooser("natural").padTo(big)).to.equal(undefined);
+  });
+
+  it("shapes name their wrap profile; at the on-chain profile only shapes with tables <= 2^18 are chosen", () => {
+    expect(DEFAULT_SHAPES.filter((s) => s.profile === "onchain").map((s) => s.id)).to.deep.equal([
+      "mips-s12",
+      "mips-s16",
+      "mips-s18",
+    ]);
+    for (const s of DEFAULT_SHAPES)
+      expect(shapeAllowsOptions(s, ONCHAIN_OPTIONS), s.id).to.equal(s.profile === "onchain");
+    expect(() => shapeChooser("mips-s19", ONCHAIN_OPTIONS)).to.throw(
+      ZkmipsError,
+      /shape mips-s19 has tables taller than 2\^18 rows, the limit at blowup 2\^6/,
+    );
+    // A run that only mips-s19 fits: auto picks it at the default profile, nothing at the on-chain one.
+    const h = { ...shapePadTo(findShape("mips-s19"), tables) };
+    const auto = shapeChooser("auto", ONCHAIN_OPTIONS);
+    expect(auto.padTo(h)).to.equal(undefined);
+    expect(auto.chosen().why).to.not.include("mips-s19");
+    const dflt = shapeChooser("auto", DEFAULT_OPTIONS);
+    dflt.padTo(h);
+    expect(dflt.chosen().shape?.id).to.equal("mips-s19");
   });
 
   describe("zkmips prove / wrap", () => {
