@@ -45,4 +45,4 @@ export {
 } from "./prover.ts";
 export { verify, type VerifyConfig } from "./verifier.ts";
 export { StarkVerifyError } from "./errors.ts";
-export { decodeProof, encodeProof, type StarkProof, type Section } from "./proof.ts";
+export { decodeProof, encodeProof, profileOfProof, type StarkProof, type Section } from "./proof.ts";

@@ -25,7 +25,14 @@ import type { MerkleOpening } from "../hash/merkle.ts";
 import type { AirDefinition } from "./air.ts";
 import { friSchedule } from "./domain.ts";
 import { StarkVerifyError } from "./errors.ts";
-import { type ProofOptions, maxLogHeight, optionsEqual } from "./options.ts";
+import {
+  type OptionsProfile,
+  PROFILES,
+  type ProofOptions,
+  maxLogHeight,
+  optionsEqual,
+  profileOfOptions,
+} from "./options.ts";
 
 export const PROOF_MAGIC = "ZKMS";
 export const PROOF_VERSION = 1;
@@ -207,6 +214,37 @@ export function encodeProof(air: AirDefinition, proof: StarkProof): Uint8Array {
   }
   void air;
   return w.bytes();
+}
+
+/**
+ * The allow-listed profile matching the options a proof claims (its header), for callers that accept
+ * any of several profiles: the proof is then verified with the profile's options, never its own.
+ * Throws StarkVerifyError("options") when the claimed options are no allowed profile.
+ */
+export function profileOfProof(
+  bytes: Uint8Array,
+  allowed: readonly OptionsProfile[] = PROFILES,
+): OptionsProfile {
+  const r = new Reader(bytes);
+  let magic = "";
+  for (let i = 0; i < 4; i++) magic += String.fromCharCode(r.u8());
+  if (magic !== PROOF_MAGIC) throw new StarkVerifyError("format", "bad magic (not a zkmips STARK proof)");
+  r.u16();
+  r.section("options");
+  const o: ProofOptions = {
+    logBlowup: r.u8(),
+    numQueries: r.u8(),
+    grindingBits: r.u8(),
+    logFoldingArity: r.u8(),
+    logFinalPolyLen: r.u8(),
+  };
+  const p = profileOfOptions(o, allowed);
+  if (!p)
+    throw new StarkVerifyError(
+      "options",
+      `the proof's options (blowup 2^${o.logBlowup}, ${o.numQueries} queries, ${o.grindingBits} grinding bits, arity 2^${o.logFoldingArity}, final poly 2^${o.logFinalPolyLen}) are none of the accepted profiles (${allowed.map((x) => x.name).join(", ")})`,
+    );
+  return p;
 }
 
 /** Decodes strictly against the expected AIR and options; throws StarkVerifyError. */

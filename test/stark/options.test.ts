@@ -6,13 +6,14 @@ import {
   maxLogHeight,
   profileByName,
   profileOfOptions,
+  profileOfProof,
   prove,
   securityBits,
   setup,
   verify,
 } from "../../src/stark/index.ts";
 import { ZkmipsError } from "../../src/errors.ts";
-import { fibonacci, rangeLookup } from "./airs.ts";
+import { TEST_OPTIONS, fibonacci, rangeLookup } from "./airs.ts";
 import { expectRejected } from "./soundness.ts";
 
 describe("proof option profiles", () => {
@@ -50,6 +51,21 @@ describe("proof option profiles", () => {
     expect(pkDefault.vkey).to.not.equal(pk.vkey);
     const err = expectRejected(() => verify(inst.air, pk.vkey, inst.publicInputs, bytes, DEFAULT_OPTIONS));
     expect(err.check).to.equal("options");
+  });
+
+  it("matches a proof's claimed options against the allow-list only (check options otherwise)", async () => {
+    const inst = rangeLookup(5);
+    const pk = await setup(inst.air, ONCHAIN_OPTIONS);
+    const { bytes } = await prove(pk, inst.traces, inst.publicInputs);
+    expect(profileOfProof(bytes).name).to.equal("onchain");
+    expect(expectRejected(() => profileOfProof(bytes, [profileByName("default")])).check).to.equal("options");
+    // One option byte changed (numQueries 14 -> 13): no profile, whatever the rest of the proof.
+    const bad = bytes.slice();
+    bad[7] = 13;
+    expect(expectRejected(() => profileOfProof(bad)).check).to.equal("options");
+    const t = await setup(inst.air, TEST_OPTIONS);
+    const toy = await prove(t, inst.traces, inst.publicInputs);
+    expect(expectRejected(() => profileOfProof(toy.bytes)).message).to.match(/none of the accepted profiles/);
   });
 
   it("refuses to prove a table taller than 2^18 rows at the on-chain profile", async () => {
