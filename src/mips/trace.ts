@@ -138,6 +138,9 @@ export class TraceRecorder {
   private readonly initial: { addr: Uint32Array; value: Uint32Array };
   private readonly reference: boolean;
   private readonly compileAfter: number;
+  /** Register indices and values before the instruction, for `step`. */
+  private readonly stepIdx = new Int32Array(4);
+  private readonly stepPrev = new Int32Array(4);
   /** Rows run by a compiled block that ended early (after a store into the text), else 0. */
   private readonly ex = new Int32Array(1);
   private readonly tsPage = (pn: number): Uint32Array => {
@@ -283,8 +286,8 @@ export class TraceRecorder {
     } else {
       const nregs = NREGS_[op];
       const base4 = op * 4;
-      const idx = [0, 0, 0, 0];
-      const prev = [0, 0, 0, 0];
+      const idx = this.stepIdx;
+      const prev = this.stepPrev;
       for (let k = 0; k < nregs; k++) {
         idx[k] = regIndex_(SRC_[base4 + k], word);
         prev[k] = r[idx[k]];
