@@ -16,6 +16,7 @@ import { generateWitness, type MipsWitness } from "../../src/mips/air/witness.ts
 import { summaryFromTrace } from "../../src/mips/air/from-trace.ts";
 import { programImage } from "../../src/mips/air/program.ts";
 import { checkWitness } from "../../src/mips/air/check.ts";
+import { decodeProofFile, mipsSetup, proveMips, verifyMips } from "../../src/mips/air/prove.ts";
 import { execute, loadElf } from "../../src/mips/index.ts";
 import { STACK_BOTTOM } from "../../src/mips/layout.ts";
 import { P } from "../../src/field/koalabear.ts";
@@ -160,6 +161,23 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
     for (const sel of SYSMISC_CASES) rowOf(sel); // every case occurs
     const { bytes } = await prove(pk, w.traces, w.publicInputs, { selfCheck: false });
     verify(m.air, pk.vkey, w.publicInputs, bytes, OPTIONS);
+  });
+
+  it("proveMips keeps the SysMisc table (flag bit in the proof file) and verifyMips accepts it by vkey", async () => {
+    const prover = await mipsSetup(programImage(prog), OPTIONS);
+    const proof = await proveMips(prover, summaryFromTrace(run.trace!));
+    const d = decodeProofFile(proof.file);
+    expect([d.sysmisc, d.keccak]).to.deep.equal([true, false]);
+    expect((await verifyMips(proof.file, { vkey: prover.pk.vkey }, OPTIONS)).exitCode).to.equal(0);
+    // The same proof read as one without the SysMisc table: another AIR, rejected.
+    const f2 = proof.file.slice();
+    f2[8] &= ~0x40;
+    try {
+      await verifyMips(f2, { vkey: prover.pk.vkey }, OPTIONS);
+      expect.fail("accepted");
+    } catch (e) {
+      expect(e).to.be.instanceOf(StarkVerifyError);
+    }
   });
 
   it("places mmap regions below the stack bottom and keeps MAP_FIXED at the address", () => {
