@@ -15,6 +15,14 @@ import os from "node:os";
 import path from "node:path";
 import { formatDemoReport, runDemo } from "../../src/bridge/demo.ts";
 import { describeFull } from "../support/full.ts";
+import { storageProofElf } from "../../src/bridge/guest.ts";
+import { realModePreflight } from "../../src/bridge/preflight.ts";
+import { realStages } from "../../src/bridge/prover.ts";
+import { sampleGuestInput } from "../../src/bridge/sample-input.ts";
+import { closeHashPool } from "../../src/hash/sponge.ts";
+import { vkeyOfElf } from "../../src/mips/air/pipeline.ts";
+import { mipsWrapInput } from "../../src/wrap/mips.ts";
+import { shapeId } from "../../src/wrap/wrap.ts";
 import { expectCliRefusal, type CliResult } from "./cli-refusal.ts";
 
 const run = promisify(execFile);
@@ -39,6 +47,38 @@ describeFull("bridge demo in real mode (STARK → Groth16 → gateway → inbox)
       "1000000",
     ]).catch((err: CliResult) => err);
     expectCliRefusal(cli as CliResult);
+  });
+
+  it("the preflight's wrap shape is the shape of the real STARK proof of the same input", async () => {
+    // Runs even while the circuit is over the cap: the preflight's refusal names the shape id.
+    const input = await sampleGuestInput(
+      [1, 2, 3].map((i) => ({
+        target: "0x" + "c0".repeat(20),
+        payload: "0x7cf5dab0" + i.toString(16).padStart(64, "0"),
+      })),
+      31338n,
+    );
+    let preflightShape: string;
+    try {
+      preflightShape = (
+        await realModePreflight(storageProofElf(), input, { what: "the storage-proof guest" })
+      ).shapeId;
+    } catch (e) {
+      const m = /shape (\S+) has [\d,]+ constraints/.exec((e as Error).message);
+      if (m === null) throw e;
+      preflightShape = m[1];
+    }
+    const stages = realStages();
+    const t0 = performance.now();
+    const stark = await stages.stark(input);
+    console.log(
+      `      STARK: ${stark.cycles} cycles, ${((performance.now() - t0) / 1000).toFixed(1)} s, ${stark.file.length} bytes`,
+    );
+    const w = await mipsWrapInput(stark.file, await vkeyOfElf(storageProofElf()), undefined, {
+      requireShape: true,
+    });
+    expect(shapeId(w.shape)).to.equal(preflightShape);
+    await closeHashPool();
   });
 
   it("relays 3 messages with a real proof verified on chain and executes them", async () => {
