@@ -29,6 +29,7 @@ const run = promisify(execFile);
 
 describeFull("bridge demo in real mode (STARK → Groth16 → gateway → inbox)", function () {
   this.timeout(3 * 3600_000);
+  after(closeHashPool); // the prover's worker pools would keep mocha alive
 
   it("zkmips deploy (real) refuses in its preflight before it touches the RPC", async () => {
     // Heavy only because the preflight emits the wrap circuit to count it (~1 min).
@@ -78,7 +79,6 @@ describeFull("bridge demo in real mode (STARK → Groth16 → gateway → inbox)
       requireShape: true,
     });
     expect(shapeId(w.shape)).to.equal(preflightShape);
-    await closeHashPool();
   });
 
   it("relays 3 messages with a real proof verified on chain and executes them", async () => {
