@@ -55,6 +55,11 @@ export interface TraceBlock {
   len: number;
   /** Per row, STRIDE words: see T_* offsets. */
   tmpl: Int32Array;
+  /**
+   * Entries so far in which the recorder ran the reference path instead (see TraceOptions.useAfter).
+   * Shared, like the block, by every machine of the process.
+   */
+  seen: number;
 }
 
 // Template layout per row.
@@ -275,7 +280,7 @@ export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefin
   let b = compiled.get(key);
   if (b === undefined) {
     const run = new Function("hex", "mul64", src)(hex, mul64) as TraceBlockFn;
-    b = { run, len, tmpl: Int32Array.from(g.tmpl) };
+    b = { run, len, tmpl: Int32Array.from(g.tmpl), seen: 0 };
     if (compiled.size >= MAX_CACHED) compiled.clear();
     compiled.set(key, b);
   }

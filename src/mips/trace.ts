@@ -13,7 +13,7 @@
 import type { Cpu } from "./cpu.ts";
 import { Op } from "./decode.ts";
 import { COMPILE_AFTER, fail } from "./jit.ts";
-import { compileTraceBlock, expandBlock } from "./jit-trace.ts";
+import { compileTraceBlock, expandBlock, type TraceBlock } from "./jit-trace.ts";
 import { MAX_ADDR, PAGE_SHIFT, PAGE_WORDS, REG_ULR } from "./layout.ts";
 import type { LinuxSyscalls } from "./syscalls.ts";
 import {
@@ -117,7 +117,16 @@ export interface TraceOptions {
   reference?: boolean;
   /** Compile a block when execution has entered it this many times (default COMPILE_AFTER; tests use 1). */
   compileAfter?: number;
+  /**
+   * Run a compiled block only after its start was reached this many more times (default
+   * USE_AFTER; tests use 0). V8 optimises a function after ~3,000 calls; until then a block runs
+   * ~3x slower than the reference path, so only blocks that proved hot are worth it.
+   */
+  useAfter?: number;
 }
+
+/** Default of TraceOptions.useAfter. */
+export const USE_AFTER = 1000;
 
 export class TraceRecorder {
   rows = 0;
@@ -138,6 +147,7 @@ export class TraceRecorder {
   private readonly initial: { addr: Uint32Array; value: Uint32Array };
   private readonly reference: boolean;
   private readonly compileAfter: number;
+  private readonly useAfter: number;
   /** Register indices and values before the instruction, for `step`. */
   private readonly stepIdx = new Int32Array(4);
   private readonly stepPrev = new Int32Array(4);
@@ -156,6 +166,7 @@ export class TraceRecorder {
   ) {
     this.reference = options.reference ?? false;
     this.compileAfter = Math.min(Math.max(options.compileAfter ?? COMPILE_AFTER_, 1), 255);
+    this.useAfter = options.useAfter ?? USE_AFTER;
     const addrs: number[] = [];
     const values: number[] = [];
     for (let i = 0; i <= REG_ULR; i++) {
@@ -355,16 +366,23 @@ export class TraceRecorder {
     const tsPage = this.tsPage;
     const ex = this.ex;
     const compileAfter = this.compileAfter;
+    const useAfter = this.useAfter;
+    // Blocks start where fast mode's do: at the first pc, after a block, after a branch's delay
+    // slot and after an instruction that cannot start a block (a syscall, ...).
+    let boundary = true;
     for (;;) {
       const cycles = cpu.cycles;
       if (cycles >= limit) return false;
       const pc = cpu.pc;
       const off = (pc - tb) | 0;
-      if (cpu.npc === ((pc + 4) | 0) && off >>> 0 < tlen && (off & 3) === 0) {
+      let b: TraceBlock | null | undefined = undefined;
+      if (boundary && cpu.npc === ((pc + 4) | 0) && off >>> 0 < tlen && (off & 3) === 0) {
         const idx = off >> 2;
-        let b = blocks[idx];
+        b = blocks[idx];
         if (b === undefined && ++counts[idx] >= compileAfter) b = blocks[idx] = compile_(cpu, idx) ?? null;
-        if (b && cycles + b.len <= limit) {
+        if (b && b.seen < useAfter) {
+          b.seen++;
+        } else if (b && cycles + b.len <= limit) {
           this.reserve(b.len);
           const row = this.rows;
           const next = b.run(r, pages, zero, cpu, fail_, this.cols, row, ex);
@@ -382,7 +400,9 @@ export class TraceRecorder {
           continue;
         }
       }
+      const delaySlot = cpu.lastBranch === cycles;
       if (this.step()) return true;
+      boundary = delaySlot || b === null;
     }
   }
 

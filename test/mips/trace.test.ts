@@ -35,7 +35,7 @@ function record(
   reference: boolean,
 ): Outcome {
   const { cpu, sys } = createMachine(p, { input, hints, stdout: () => {}, stderr: () => {} });
-  const rec = new TraceRecorder(cpu, sys, { reference, compileAfter: 1 });
+  const rec = new TraceRecorder(cpu, sys, { reference, compileAfter: 1, useAfter: 0 });
   try {
     const halted = rec.run(limit);
     const trace = rec.finish(input.subarray(0, sys.inputPos), hints.subarray(0, sys.hintsPos), p.entry);
@@ -149,7 +149,7 @@ describe("MIPS tracing: compiled path == reference path", function () {
     const none = new Uint8Array(0);
     const traces = [true, false].map((reference) => {
       const { cpu, sys } = createMachine(p, { input, hints: none, stdout: () => {}, stderr: () => {} });
-      const rec = new TraceRecorder(cpu, sys, { reference, compileAfter: 2 });
+      const rec = new TraceRecorder(cpu, sys, { reference, compileAfter: 2, useAfter: 3 });
       const stops: number[] = [];
       // the first limit sizes the columns (4096 rows); later ones make them grow
       for (const limit of [1, 37, 5001, 12345, 60000, Number.MAX_SAFE_INTEGER]) {
