@@ -1,13 +1,13 @@
 /**
- * `npx tsx bench/shape-circuits.ts [--program-log 9] [--keccak] [--queries N] [--shapes id,id]`: the
- * MIPS wrap circuit's size (constraints, compile mode: no proof, no file) for every default shape
- * (src/wrap/shapes.ts) at DEFAULT_OPTIONS, for a Program table of 2^program-log rows (the circuit
+ * `npx tsx bench/shape-circuits.ts [--profile default|onchain] [--program-log 9] [--keccak] [--queries N]
+ * [--shapes id,id]`: the MIPS wrap circuit's size (constraints, compile mode: no proof, no file) for
+ * every default shape (src/wrap/shapes.ts) at a proof profile (default: DEFAULT_OPTIONS), for a Program table of 2^program-log rows (the circuit
  * depends on it: fibonacci is 2^9, the storage-proof guest 2^11), with the Keccak tables (`--keccak`,
  * proofs of runs that call keccak-f) or without (the AIR of every other run). Last line: JSON.
  */
 import { buildMachine } from "../src/mips/air/machine.ts";
 import type { ProgramImage } from "../src/mips/air/tables.ts";
-import { DEFAULT_OPTIONS } from "../src/stark/options.ts";
+import { maxLogHeight, profileByName } from "../src/stark/options.ts";
 import { Builder } from "../src/wrap/r1cs/builder.ts";
 import { emitWrapStatement, mipsLayout } from "../src/wrap/statement.ts";
 import { DEFAULT_SHAPES, shapePadTo } from "../src/wrap/shapes.ts";
@@ -18,7 +18,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const programLog = Number(arg("--program-log") ?? 9);
-const options = { ...DEFAULT_OPTIONS, numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries) };
+const profile = profileByName(arg("--profile") ?? "default");
+const options = { ...profile.options, numQueries: Number(arg("--queries") ?? profile.options.numQueries) };
 const only = arg("--shapes")?.split(",");
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
 const keccak = process.argv.includes("--keccak");
@@ -26,6 +27,19 @@ const air = buildMachine(placeholder, 1 << programLog, { keccak }).air;
 const out: Record<string, unknown>[] = [];
 for (const s of DEFAULT_SHAPES) {
   if (only && !only.includes(s.id)) continue;
+  if (
+    Math.max(
+      ...Object.values(
+        shapePadTo(
+          s,
+          air.tables.map((t) => t.name),
+        ),
+      ),
+    ) > maxLogHeight(options)
+  ) {
+    console.log(`${s.id}: tables taller than 2^${maxLogHeight(options)}, not provable at ${profile.name}`);
+    continue;
+  }
   const pad = shapePadTo(
     s,
     air.tables.map((t) => t.name),
@@ -44,4 +58,4 @@ for (const s of DEFAULT_SHAPES) {
   );
   out.push({ shape: s.id, programLog, keccak, heights, constraints: n, seconds });
 }
-console.log(JSON.stringify({ options, results: out }));
+console.log(JSON.stringify({ profile: profile.name, options, results: out }));
