@@ -245,8 +245,8 @@ export function formatDemoReport(r: DemoReport): string {
       : [
           `  Groth16 key: ${r.groth16.keyReused && r.groth16.setupSeconds === 0 ? "from the cache" : `dev setup ${r.groth16.setupSeconds.toFixed(1)} s`} (DEV KEY, NOT FOR PRODUCTION), circuit ${r.groth16.constraints.toLocaleString("en-US")} constraints`,
           `  selector ${r.groth16.selector}  shape ${r.groth16.shapeId}`,
-          `    Groth16 verifier         ${r.groth16.verifier}`,
-          `    MipsVerifierGroth16      ${r.groth16.adapter}`,
+          `    ${"Groth16 verifier".padEnd(24)}${r.groth16.verifier}`,
+          `    ${"MipsVerifierGroth16".padEnd(24)}${r.groth16.adapter}`,
         ]),
     `  gas: sendMessage x${r.messages} ${r.gasSend}, submit ${r.gasSubmit}, executeMessage x${r.messages} ${r.gasExecute}`,
     `  BridgedCounter.count() on the destination = ${r.counterValue}`,

@@ -31,3 +31,54 @@ describe("zkmips demo", function () {
     expect(text).to.match(/BridgedCounter.count\(\) on the destination = 10/);
   });
 });
+
+describe("zkmips demo report (real mode)", () => {
+  it("prints cycles, STARK and wrap times, setup separately, gas, addresses, selector and shape", () => {
+    const a = (n: number): string => "0x" + String(n).repeat(40);
+    const text = formatDemoReport({
+      mode: "groth16",
+      source: { chainId: 31337n, url: "http://127.0.0.1:1", outbox: a(1) },
+      destination: {
+        chainId: 31338n,
+        url: "http://127.0.0.1:2",
+        verifier: a(2),
+        oracle: a(3),
+        inbox: a(4),
+        counter: a(5),
+      },
+      programVKey: "0x" + "ab".repeat(32),
+      messages: 3,
+      blockNumber: 5,
+      cycles: 37452,
+      executeSeconds: 0.05,
+      proveSeconds: 460.2,
+      wrapSeconds: 240.5,
+      gasSend: 1n,
+      gasSubmit: 400133n,
+      gasExecute: 243051n,
+      groth16: {
+        selector: "0x7ab38083",
+        shapeId: "mips-s16:x",
+        verifier: a(6),
+        adapter: a(7),
+        constraints: 4000000,
+        setupSeconds: 650.1,
+        keyReused: false,
+      },
+      counterValue: 6n,
+      deploymentFiles: [],
+      totalSeconds: 1400,
+    });
+    expect(text).to.match(/REAL MODE/);
+    expect(text).to.match(/guest: 37,452 cycles/);
+    expect(text).to.match(/proving: STARK 460\.2 s, wrap: 240\.5 s \(witness \+ Groth16 prove\)/);
+    expect(text).to.match(
+      /Groth16 key: dev setup 650\.1 s \(DEV KEY, NOT FOR PRODUCTION\), circuit 4,000,000 constraints/,
+    );
+    expect(text).to.match(/selector 0x7ab38083 {2}shape mips-s16:x/);
+    expect(text).to.match(/gas: sendMessage x3 1, submit 400133, executeMessage x3 243051/);
+    expect(text).to.include(`    MipsVerifierGateway     ${a(2)}`);
+    expect(text).to.include(`    Groth16 verifier        ${a(6)}`);
+    expect(text).to.include(`    MipsVerifierGroth16     ${a(7)}`);
+  });
+});
