@@ -8,13 +8,20 @@
  * unless --natural-heights) a proof at heights that are no default shape is refused with the list
  * of shapes and why it is none of them; otherwise its own heights make its own circuit, key and
  * verifier contract. Prove with `padTo: shapeChooser().padTo` (src/wrap/shapes.ts) to get a shape.
+ * With `requireShape` the proof must also be at the shape's profile (mips-s12/s16/s18: ONCHAIN_OPTIONS).
  * See docs/wrap.md.
  */
 import { ZkmipsError } from "../errors.ts";
 import { buildMachine } from "../mips/air/machine.ts";
 import { decodeProofFile, verifyMips } from "../mips/air/prove.ts";
 import type { ProgramImage } from "../mips/air/tables.ts";
-import { DEFAULT_OPTIONS, type ProofOptions } from "../stark/options.ts";
+import {
+  DEFAULT_OPTIONS,
+  type ProofOptions,
+  optionsEqual,
+  profileByName,
+  profileOfOptions,
+} from "../stark/options.ts";
 import { decodeProof } from "../stark/proof.ts";
 import { mipsLayout, type StatementWitness } from "./statement.ts";
 import type { WrapShape } from "./wrap.ts";
@@ -51,6 +58,11 @@ export async function mipsWrapInput(
     throw new ZkmipsError(
       `the proof's table heights are none of the default shapes (${DEFAULT_SHAPES.map((s) => s.id).join(", ")}): ${explainNoShape(heights)}`,
       "prove with `zkmips prove` (it pads to the smallest shape that fits) or --shape ID; or wrap at its own heights with --natural-heights (its own circuit and key)",
+    );
+  if (named && config.requireShape && !optionsEqual(profileByName(named.profile).options, options))
+    throw new ZkmipsError(
+      `shape ${named.id} is wrapped at the ${named.profile} proof profile, this proof is at ${profileOfOptions(options)?.name ?? "other"} options`,
+      `prove with \`zkmips prove --profile ${named.profile}\``,
     );
   return {
     shape: { name: named?.id, air, options, logHeights: proof.logHeights, layout: mipsLayout },
