@@ -1,8 +1,10 @@
 /**
- * `zkmips prove <elf> [--input FILE]... [--hints FILE] [--shape auto|natural|ID] -o proof.bin [--json]`:
+ * `zkmips prove <elf> [--input FILE]... [--hints FILE] [--shape auto|natural|ID] [--profile default|onchain]
+ * -o proof.bin [--json]`:
  * runs the guest in tracing mode and writes a STARK proof of the run (statement: programVKey, exit
  * code, fd-3 bytes). Tables are padded to the smallest default shape the run fits (src/wrap/shapes.ts),
- * so `zkmips wrap` finds one circuit per shape. Progress (phase, ETA) goes to stderr; `--json` prints a
+ * so `zkmips wrap` finds one circuit per shape. `--profile onchain` proves at ONCHAIN_OPTIONS (what
+ * `zkmips wrap` needs: the shapes are wrapped at that profile; the vkey differs per profile). Progress (phase, ETA) goes to stderr; `--json` prints a
  * summary on stdout.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -12,6 +14,8 @@ import { ZkmipsError } from "../../errors.ts";
 import { proveElf } from "../../mips/air/pipeline.ts";
 import { vkeyHex } from "../../mips/air/prove.ts";
 import { closeHashPool } from "../../hash/sponge.ts";
+import { profileByName } from "../../stark/options.ts";
+import { PROFILE_HELP } from "../../wrap/profile.ts";
 import { DEFAULT_SHAPES, shapeChooser } from "../../wrap/shapes.ts";
 
 const PHASES = [
@@ -71,13 +75,22 @@ export function register(program: Command): void {
       `pad tables to a shape: auto (smallest that fits), natural (no padding) or one of ${DEFAULT_SHAPES.map((s) => s.id).join(", ")}`,
       "auto",
     )
+    .option("--profile <name>", `proof options: ${PROFILE_HELP}; \`zkmips wrap\` needs onchain`, "default")
     .option("--json", "print a JSON summary on stdout")
     .action(
       async (
         elfPath: string,
-        opts: { input: string[]; hints?: string; output: string; json?: boolean; shape: string },
+        opts: {
+          input: string[];
+          hints?: string;
+          output: string;
+          json?: boolean;
+          shape: string;
+          profile: string;
+        },
       ) => {
-        const shapes = shapeChooser(opts.shape);
+        const profile = profileByName(opts.profile);
+        const shapes = shapeChooser(opts.shape, profile.options);
         const elf = readFile(elfPath, "ELF");
         const input = readInputs(opts.input);
         const hints = opts.hints ? readFile(opts.hints, "--hints") : new Uint8Array();
@@ -96,6 +109,7 @@ export function register(program: Command): void {
           const proof = await proveElf(elf, {
             input,
             hints,
+            options: profile.options,
             padTo: shapes.padTo,
             onPhase: (phase) => {
               done = Math.max(done, PHASES.indexOf(phase) + 1);
@@ -118,6 +132,7 @@ export function register(program: Command): void {
                 exitCode: proof.exitCode,
                 publicValues: Buffer.from(proof.publicValues).toString("hex"),
                 shape: shape?.id ?? "natural",
+                profile: profile.name,
                 traceHeights: proof.stats.logHeights,
                 naturalHeights: proof.stats.naturalLogHeights,
                 rows: proof.stats.rowsPerTable,
@@ -136,7 +151,7 @@ export function register(program: Command): void {
             );
           } else {
             process.stderr.write(
-              `proved ${proof.stats.cycles} cycles (shape ${shape?.id ?? "natural"}) in ${(ms / 1000).toFixed(1)} s: exit code ${proof.exitCode}, ${proof.publicValues.length} public bytes, proof ${proof.stats.proofBytes} bytes -> ${opts.output}\n`,
+              `proved ${proof.stats.cycles} cycles (shape ${shape?.id ?? "natural"}, profile ${profile.name}) in ${(ms / 1000).toFixed(1)} s: exit code ${proof.exitCode}, ${proof.publicValues.length} public bytes, proof ${proof.stats.proofBytes} bytes -> ${opts.output}\n`,
             );
           }
         } finally {

@@ -1,6 +1,8 @@
 /**
- * `zkmips verify proof.bin (--vkey HEX | --elf FILE)`: exits 0 only when the proof is valid for
- * that program; prints the public values (hex) and the exit code.
+ * `zkmips verify proof.bin (--vkey HEX | --elf FILE) [--profile auto|default|onchain]`: exits 0 only
+ * when the proof is valid for that program at an allow-listed proof profile (the named one, or with
+ * "auto" the profile the proof's options match; any other options fail check `options`); prints the
+ * profile, the public values (hex) and the exit code.
  */
 import type { Command } from "commander";
 import { ZkmipsError } from "../../errors.ts";
@@ -11,6 +13,9 @@ import { closeHashPool } from "../../hash/sponge.ts";
 import { readFile } from "./prove.ts";
 import { isGroth16ProofFile, verifyWrappedFile } from "../../wrap/verify-wrapped.ts";
 import { releaseSnarkjsCurves } from "../../wrap/groth16/snarkjs.ts";
+import { PROFILE_HELP, mipsProofProfile, profileOfShapeId } from "../../wrap/profile.ts";
+import { profileByName } from "../../stark/options.ts";
+import { readGroth16ProofFile } from "../../wrap/groth16/proof-file.ts";
 
 export function register(program: Command): void {
   program
@@ -19,6 +24,11 @@ export function register(program: Command): void {
     .argument("<proof>", "proof file")
     .option("--vkey <hex>", "programVKey (0x + 64 hex digits, from `zkmips vkey`)")
     .option("--elf <file>", "guest ELF (its vkey is computed)")
+    .option(
+      "--profile <name>",
+      `STARK proof profile to accept: auto (the allow-listed profile the proof's options match) or ${PROFILE_HELP}`,
+      "auto",
+    )
     .option("--json", "print a JSON result on stdout")
     .option(
       "--groth16-vkey <file>",
@@ -27,7 +37,7 @@ export function register(program: Command): void {
     .action(
       async (
         proofPath: string,
-        opts: { vkey?: string; elf?: string; json?: boolean; groth16Vkey?: string },
+        opts: { vkey?: string; elf?: string; json?: boolean; groth16Vkey?: string; profile: string },
       ) => {
         const file = readFile(proofPath, "proof");
         if (isGroth16ProofFile(file)) {
@@ -37,7 +47,15 @@ export function register(program: Command): void {
             const vkey = opts.vkey
               ? parseVkeyHex(opts.vkey)
               : opts.elf
-                ? (await mipsSetup(programImage(loadElf(readFile(opts.elf, "ELF"))))).pk.vkey
+                ? (
+                    await mipsSetup(
+                      programImage(loadElf(readFile(opts.elf, "ELF"))),
+                      (opts.profile === "auto"
+                        ? profileOfShapeId(readGroth16ProofFile(proofPath).shapeId)
+                        : profileByName(opts.profile)
+                      ).options,
+                    )
+                  ).pk.vkey
                 : undefined;
             const f = await verifyWrappedFile(proofPath, { vkey, groth16Vkey: opts.groth16Vkey });
             const out = {
@@ -60,16 +78,18 @@ export function register(program: Command): void {
           return;
         }
         if (!opts.vkey === !opts.elf) throw new ZkmipsError("give exactly one of --vkey and --elf");
+        const profile = mipsProofProfile(file, opts.profile);
         try {
           const against = opts.vkey
             ? { vkey: parseVkeyHex(opts.vkey) }
             : { program: programImage(loadElf(readFile(opts.elf!, "ELF"))) };
-          const r = await verifyMips(file, against);
+          const r = await verifyMips(file, against, profile.options);
           const pv = Buffer.from(r.publicValues).toString("hex");
           if (opts.json)
             process.stdout.write(
               JSON.stringify({
                 valid: true,
+                profile: profile.name,
                 programVKey: vkeyHex(r.vkey),
                 exitCode: r.exitCode,
                 publicValues: pv,
@@ -77,7 +97,7 @@ export function register(program: Command): void {
             );
           else
             process.stdout.write(
-              `valid proof\nprogramVKey  ${vkeyHex(r.vkey)}\nexit code    ${r.exitCode}\npublic values ${pv || "(none)"}\n`,
+              `valid proof (profile ${profile.name})\nprogramVKey  ${vkeyHex(r.vkey)}\nexit code    ${r.exitCode}\npublic values ${pv || "(none)"}\n`,
             );
         } finally {
           await closeHashPool();

@@ -1,6 +1,7 @@
 /**
  * `zkmips wrap proof.bin (--vkey HEX | --elf FILE) -o proof.groth16.json [--setup dev|ptau --ptau FILE]`:
- * checks the MIPS STARK proof, recognises its default shape from its table heights (src/wrap/shapes.ts;
+ * checks the MIPS STARK proof at its allow-listed profile (matched from its options; the shapes are
+ * wrapped at the onchain profile: prove with `zkmips prove --profile onchain`), recognises its default shape from its table heights (src/wrap/shapes.ts;
  * other heights only with --natural-heights), builds (or loads) the shape's circuit and Groth16 key, computes
  * the witness, proves with snarkjs, writes proof.groth16.json and prints the proofBytes hex.
  * Progress goes to stderr; stdout gets only the proofBytes hex.
@@ -15,6 +16,7 @@ import { DEV_WARNING } from "../../wrap/groth16/dev-setup.ts";
 import { writeGroth16ProofFile } from "../../wrap/groth16/proof-file.ts";
 import { releaseSnarkjsCurves } from "../../wrap/groth16/snarkjs.ts";
 import { mipsWrapInput } from "../../wrap/mips.ts";
+import { mipsProofProfile } from "../../wrap/profile.ts";
 import { MAX_WRAP_CONSTRAINTS, proveWrap, setupWrap, shapeId } from "../../wrap/wrap.ts";
 import { readFile } from "./prove.ts";
 
@@ -70,9 +72,12 @@ export function register(program: Command): void {
       );
       let stage = "";
       try {
-        const vkey = flags.vkey ? parseVkeyHex(flags.vkey) : await vkeyOfElf(readFile(flags.elf!, "ELF"));
-        log("checking the STARK proof");
-        const input = await mipsWrapInput(file, vkey, undefined, {
+        const profile = mipsProofProfile(file);
+        const vkey = flags.vkey
+          ? parseVkeyHex(flags.vkey)
+          : await vkeyOfElf(readFile(flags.elf!, "ELF"), profile.options);
+        log(`checking the STARK proof (profile ${profile.name})`);
+        const input = await mipsWrapInput(file, vkey, profile.options, {
           requireShape: !flags.naturalHeights,
         });
         log(`shape ${shapeId(input.shape)}`);
