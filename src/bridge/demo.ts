@@ -120,7 +120,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
 
     say("[2/6] deploying MessageOutbox on the source and computing the guest's programVKey ...");
     const source = await deploySource(srcDeployer);
-    const programVKey = vkeyHex(await vkeyOfElf(storageProofElf()));
+    // Real mode: the vkey at the proof profile of the preflight's shape (the vkey depends on the options).
+    const programVKey = vkeyHex(await vkeyOfElf(storageProofElf(), real?.preflight.shape.options));
 
     say(
       `[3/6] deploying ${o.mock ? "MipsMockVerifier" : `gateway + ${real!.key.contractName} (solc) + MipsVerifierGroth16`}, committee oracle, StateInbox, BridgedCounter ...`,

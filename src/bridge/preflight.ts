@@ -1,7 +1,7 @@
 /**
  * Real-mode preflight: before any chain is started or any proof is attempted, executes the guest
  * on the input it will be proven on and checks everything the real path (MIPS STARK at
- * DEFAULT_OPTIONS → Groth16 wrap → on-chain verifier) needs, through the APIs that enforce it:
+ * the chosen shape's proof profile → Groth16 wrap → on-chain verifier) needs, through the APIs that enforce it:
  *  1. the guest exits with status 0 within MAX_CYCLES (the most one proof covers);
  *  2. its public values fit the MIPS AIR's PV_MAX;
  *  3. its tables fit a default shape (src/wrap/shapes.ts; the witness is generated padded to the
@@ -18,7 +18,7 @@ import { programImage } from "../mips/air/program.ts";
 import { summaryFromTrace } from "../mips/air/from-trace.ts";
 import { PV_MAX } from "../mips/air/tables.ts";
 import { MAX_CYCLES, generateWitness } from "../mips/air/witness.ts";
-import { DEFAULT_OPTIONS, type ProofOptions } from "../stark/options.ts";
+import { type ProofOptions, profileByName } from "../stark/options.ts";
 import {
   DEFAULT_SHAPES,
   chooseShape,
@@ -49,6 +49,7 @@ export interface PreflightOptions {
   what?: string;
   /** Override limits (tests of the refusal paths); defaults: currentLimits(). */
   limits?: Partial<PreflightLimits>;
+  /** STARK options; default: the chosen shape's profile (src/stark/options.ts PROFILES). */
   options?: ProofOptions;
   /** Shapes to choose from (default DEFAULT_SHAPES, what the real prover pads to; tests narrow it). */
   shapes?: readonly MipsShape[];
@@ -171,10 +172,12 @@ export async function realModePreflight(
       `${what} runs ${fmt(run.cycles)} cycles and fits no default shape: ${whyNotFits(largest, natural) ?? explainNoShape(natural, shapes)} (the largest shape)`,
     );
   }
+  // The shape's proof profile (mips-s12/s16/s18: ONCHAIN_OPTIONS) is what its wrap circuit verifies.
+  const options = o.options ?? profileByName(chosen.profile).options;
   const shape: WrapShape = {
     name: chosen.id,
     air,
-    options: o.options ?? DEFAULT_OPTIONS,
+    options,
     logHeights,
     layout: mipsLayout,
   };

@@ -3,7 +3,8 @@
  * - mock: runs the storage-proof guest in the executor and submits its real fd-3 bytes with an
  *   empty proof (only MipsMockVerifier accepts it; nothing is proven).
  * - groth16 (real mode): preflight (src/bridge/preflight.ts: refuses with one line when the guest
- *   cannot be proven and wrapped) → MIPS STARK at DEFAULT_OPTIONS (`proveElf`) → Groth16 wrap
+ *   cannot be proven and wrapped; fixes the default shape and its proof profile) → MIPS STARK
+ *   padded to that shape at the profile's options (`proveElf`) → Groth16 wrap
  *   (`mipsWrapInput`, `setupWrap` with the dev key from the `.zkmips/` cache, created on first use:
  *   NOT for production, `proveWrap`) → 260-byte proofBytes for MipsVerifierGateway.
  * The STARK proof is handed to a checkpoint (the relayer's SQLite store) before the wrap starts,
@@ -12,6 +13,7 @@
  * test doubles; `groth16Prover` wires in the real ones.
  */
 import { ZkmipsError } from "../errors.ts";
+import type { ProofOptions } from "../stark/options.ts";
 import { runStorageGuest, storageProofElf } from "./guest.ts";
 
 export interface ProvedUpdate {
@@ -72,12 +74,25 @@ export function mockProver(): UpdateProver {
   };
 }
 
+/** What the preflight fixed for the proof: its default shape and the STARK options of its profile. */
+export interface PreflightResult {
+  cycles: number;
+  executeSeconds: number;
+  shapeId: string;
+  /** Default shape name (src/wrap/shapes.ts) the proof is padded to; absent for test doubles. */
+  shapeName?: string;
+  options?: ProofOptions;
+}
+
 /** The three stages of real proving (real ones in `realStages`; tests inject doubles). */
 export interface ProverStages {
   /** Refuses (ZkmipsError) when `input` cannot be proven and wrapped; runs before anything else. */
-  preflight(input: Uint8Array): Promise<{ cycles: number; executeSeconds: number; shapeId: string }>;
-  stark(input: Uint8Array): Promise<StoredStark>;
-  wrap(stark: StoredStark): Promise<{
+  preflight(input: Uint8Array): Promise<PreflightResult>;
+  stark(input: Uint8Array, pre: PreflightResult): Promise<StoredStark>;
+  wrap(
+    stark: StoredStark,
+    pre: PreflightResult,
+  ): Promise<{
     proofBytes: Uint8Array;
     setupSeconds: number;
     wrapSeconds: number;
@@ -98,13 +113,13 @@ export function stagedProver(stages: ProverStages): UpdateProver {
       const starkReused = stark !== undefined;
       if (stark === undefined) {
         log({ event: "stark_proving", cycles: pre.cycles });
-        stark = await stages.stark(input);
+        stark = await stages.stark(input, pre);
         ctx.checkpoint?.save(stark);
         log({ event: "stark_proved", cycles: stark.cycles, ms: stark.proveMs });
       } else {
         log({ event: "stark_reused", cycles: stark.cycles, ms: stark.proveMs });
       }
-      const w = await stages.wrap(stark);
+      const w = await stages.wrap(stark, pre);
       log({ event: "wrapped", shapeId: w.shapeId, selector: w.selector, setupSeconds: w.setupSeconds });
       return {
         publicValues: stark.publicValues,
@@ -135,14 +150,21 @@ export interface RealProverOptions {
   limits?: Partial<import("./preflight.ts").PreflightLimits>;
 }
 
-/** The real stages: preflight, `proveElf` at DEFAULT_OPTIONS, dev-key Groth16 wrap. */
+/** The real stages: preflight, `proveElf` at the shape and profile it fixed, dev-key Groth16 wrap. */
 export function realStages(o: RealProverOptions = {}): ProverStages {
   const elf = o.elf ?? storageProofElf();
   const log = o.log ?? (() => {});
-  let vkey: bigint | undefined;
-  const vkeyOf = async (): Promise<bigint> => {
+  const vkeys = new Map<string, bigint>();
+  const vkeyOf = async (options: ProofOptions): Promise<bigint> => {
     const { vkeyOfElf } = await import("../mips/air/pipeline.ts");
-    return (vkey ??= await vkeyOfElf(elf));
+    const k = JSON.stringify(options);
+    if (!vkeys.has(k)) vkeys.set(k, await vkeyOfElf(elf, options));
+    return vkeys.get(k)!;
+  };
+  const fixed = (pre: PreflightResult): { shapeName: string; options: ProofOptions } => {
+    if (pre.shapeName === undefined || pre.options === undefined)
+      throw new Error("real prover: the preflight fixed no shape/options");
+    return { shapeName: pre.shapeName, options: pre.options };
   };
   return {
     async preflight(input) {
@@ -153,14 +175,21 @@ export function realStages(o: RealProverOptions = {}): ProverStages {
         limits: o.limits,
         log,
       });
-      return { cycles: r.cycles, executeSeconds: r.executeSeconds, shapeId: r.shapeId };
+      return {
+        cycles: r.cycles,
+        executeSeconds: r.executeSeconds,
+        shapeId: r.shapeId,
+        shapeName: r.shapeName,
+        options: r.shape.options,
+      };
     },
-    async stark(input) {
+    async stark(input, pre) {
       const { proveElf } = await import("../mips/air/pipeline.ts");
       const { shapeChooser } = await import("../wrap/shapes.ts");
-      log("proving the storage-proof guest (MIPS STARK, default options, padded to a default shape)");
+      const { shapeName, options } = fixed(pre);
+      log(`proving the storage-proof guest (MIPS STARK padded to ${shapeName}, its profile's options)`);
       const t0 = performance.now();
-      const p = await proveElf(elf, { input, padTo: shapeChooser("auto").padTo });
+      const p = await proveElf(elf, { input, options, padTo: shapeChooser(shapeName, options).padTo });
       if (p.exitCode !== 0)
         throw new ZkmipsError(`the storage-proof guest exited with ${p.exitCode}; nothing to submit`);
       return {
@@ -170,7 +199,7 @@ export function realStages(o: RealProverOptions = {}): ProverStages {
         proveMs: Math.round(performance.now() - t0),
       };
     },
-    async wrap(stark) {
+    async wrap(stark, pre) {
       const { mipsWrapInput } = await import("../wrap/mips.ts");
       const { setupWrap, proveWrap, shapeId } = await import("../wrap/wrap.ts");
       const { DEV_WARNING } = await import("../wrap/groth16/dev-setup.ts");
@@ -178,7 +207,8 @@ export function realStages(o: RealProverOptions = {}): ProverStages {
       const { getBytes } = await import("ethers");
       try {
         log("checking the STARK proof and loading its wrap shape");
-        const w = await mipsWrapInput(stark.file, await vkeyOf(), undefined, { requireShape: true });
+        const { options } = fixed(pre);
+        const w = await mipsWrapInput(stark.file, await vkeyOf(options), options, { requireShape: true });
         log(DEV_WARNING);
         const { key } = await setupWrap(w.shape, {
           mode: "dev",

@@ -101,7 +101,7 @@ describe("real-mode preflight", function () {
       }),
     );
     expect(e.message).to.match(
-      /^real mode: the wrap circuit of fibonacci's shape mips-s\d+:mips-pv\d+:zkmips-mips32r2-v\d+:h[\d.]+:b3q28g16a2f3 has [\d,]+ constraints, the Groth16 cap is 1,048,576 \(2\^20\)$/,
+      /^real mode: the wrap circuit of fibonacci's shape mips-s\d+:mips-pv\d+:zkmips-mips32r2-v\d+:h[\d.]+:b\d+q\d+g\d+a\d+f\d+ has [\d,]+ constraints, the Groth16 cap is 1,048,576 \(2\^20\)$/,
     );
     const count = Number(/has ([\d,]+) constraints/.exec(e.message)![1].replace(/,/g, ""));
     expect(count).to.be.greaterThan(1 << 20);

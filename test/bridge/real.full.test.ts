@@ -23,6 +23,8 @@ import { closeHashPool } from "../../src/hash/sponge.ts";
 import { vkeyOfElf } from "../../src/mips/air/pipeline.ts";
 import { mipsWrapInput } from "../../src/wrap/mips.ts";
 import { shapeId } from "../../src/wrap/wrap.ts";
+import { findShape } from "../../src/wrap/shapes.ts";
+import { profileByName } from "../../src/stark/options.ts";
 import { expectCliRefusal, type CliResult } from "./cli-refusal.ts";
 
 const run = promisify(execFile);
@@ -69,13 +71,15 @@ describeFull("bridge demo in real mode (STARK → Groth16 → gateway → inbox)
       if (m === null) throw e;
       preflightShape = m[1];
     }
-    const stages = realStages();
+    const shapeName = preflightShape.split(":")[0];
+    const options = profileByName(findShape(shapeName).profile).options;
+    const pre = { cycles: 0, executeSeconds: 0, shapeId: preflightShape, shapeName, options };
     const t0 = performance.now();
-    const stark = await stages.stark(input);
+    const stark = await realStages().stark(input, pre);
     console.log(
       `      STARK: ${stark.cycles} cycles, ${((performance.now() - t0) / 1000).toFixed(1)} s, ${stark.file.length} bytes`,
     );
-    const w = await mipsWrapInput(stark.file, await vkeyOfElf(storageProofElf()), undefined, {
+    const w = await mipsWrapInput(stark.file, await vkeyOfElf(storageProofElf(), options), options, {
       requireShape: true,
     });
     expect(shapeId(w.shape)).to.equal(preflightShape);

@@ -163,7 +163,8 @@ export function register(program: Command): void {
           const { vkeyHex } = await import("../../mips/air/prove.ts");
           const { storageProofElf } = await import("../../bridge/guest.ts");
           const { closeHashPool } = await import("../../hash/sponge.ts");
-          programVKey = vkeyHex(await vkeyOfElf(storageProofElf()));
+          // Real mode: at the proof profile of the preflight's shape (the vkey depends on the options).
+          programVKey = vkeyHex(await vkeyOfElf(storageProofElf(), real?.preflight.shape.options));
           await closeHashPool();
         }
         const d = await deployDestination(signer, {
