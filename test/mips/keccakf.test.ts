@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { keccakP, keccak_256 } from "@noble/hashes/sha3.js";
 import { keccakF, keccakRounds } from "../../src/mips/keccakf.ts";
 import { SYS_KECCAKF } from "../../src/mips/syscalls.ts";
-import { MipsFault, execute } from "../../src/mips/index.ts";
+import { readFileSync } from "node:fs";
+import { MipsFault, execute, loadElf } from "../../src/mips/index.ts";
 import { DATA, asm, exit, li, program } from "./asm.ts";
 
 const randomState = (): Uint32Array => new Uint32Array(randomBytes(200).buffer.slice(0));
@@ -84,6 +85,19 @@ describe("keccak-f[1600] precompile (executor)", () => {
       // the final image holds the permuted state
       const f = t.finalImage;
       for (let i = 0; i < 50; i++) expect(f.value[f.addr.indexOf(DATA + 4 * i)]).to.equal(want[i]);
+    }
+  });
+
+  it("the keccakf guest's public values equal n keccakP of the zero state, in fast and tracing mode", () => {
+    const prog = loadElf(readFileSync("guests/keccakf/keccakf.elf"));
+    const ref = new Uint32Array(50);
+    for (let i = 0; i < 5; i++) keccakP(ref, 24);
+    for (const trace of [false, true]) {
+      const r = execute(prog, { trace, input: Uint8Array.of(5, 0, 0, 0) });
+      expect(r.exitCode).to.equal(0);
+      expect(Buffer.from(r.publicValues).toString("hex")).to.equal(
+        "05000000" + Buffer.from(ref.buffer, 0, 8).toString("hex"),
+      );
     }
   });
 
