@@ -1,9 +1,10 @@
 /**
- * `npx tsx bench/shape-circuits.ts [--profile default|onchain] [--program-log 9] [--keccak] [--queries N]
- * [--shapes id,id]`: the MIPS wrap circuit's size (constraints, compile mode: no proof, no file) for
+ * `npx tsx bench/shape-circuits.ts [--profile default|onchain] [--program-log 9] [--keccak] [--sysmisc]
+ * [--queries N] [--shapes id,id]`: the MIPS wrap circuit's size (constraints, compile mode: no proof, no file) for
  * every default shape (src/wrap/shapes.ts) at a proof profile (default: DEFAULT_OPTIONS), for a Program table of 2^program-log rows (the circuit
  * depends on it: fibonacci is 2^9, the storage-proof guest 2^11), with the Keccak tables (`--keccak`,
- * proofs of runs that call keccak-f) or without (the AIR of every other run). Last line: JSON.
+ * proofs of runs that call keccak-f) or without, with the SysMisc table (`--sysmisc`, Go runtime
+ * syscalls) or without: the optional tables a proof has only when its run needs them. Last line: JSON.
  */
 import { buildMachine } from "../src/mips/air/machine.ts";
 import type { ProgramImage } from "../src/mips/air/tables.ts";
@@ -23,7 +24,8 @@ const options = { ...profile.options, numQueries: Number(arg("--queries") ?? pro
 const only = arg("--shapes")?.split(",");
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
 const keccak = process.argv.includes("--keccak");
-const air = buildMachine(placeholder, 1 << programLog, { keccak }).air;
+const sysmisc = process.argv.includes("--sysmisc");
+const air = buildMachine(placeholder, 1 << programLog, { keccak, sysmisc }).air;
 const out: Record<string, unknown>[] = [];
 for (const s of DEFAULT_SHAPES) {
   if (only && !only.includes(s.id)) continue;
@@ -54,8 +56,8 @@ for (const s of DEFAULT_SHAPES) {
   const n = b.nConstraints;
   const fits = n <= MAX_WRAP_CONSTRAINTS;
   console.log(
-    `${s.id} (Program 2^${programLog}, ${keccak ? "with" : "without"} Keccak tables): ${n} constraints (2^${Math.log2(n).toFixed(2)}, ${fits ? "fits" : "over"} 2^22), emitted in ${seconds.toFixed(1)} s`,
+    `${s.id} (Program 2^${programLog}, ${keccak ? "with" : "without"} Keccak tables, ${sysmisc ? "with" : "without"} SysMisc): ${n} constraints (2^${Math.log2(n).toFixed(2)}, ${fits ? "fits" : "over"} 2^22), emitted in ${seconds.toFixed(1)} s`,
   );
-  out.push({ shape: s.id, programLog, keccak, heights, constraints: n, seconds });
+  out.push({ shape: s.id, programLog, keccak, sysmisc, heights, constraints: n, seconds });
 }
 console.log(JSON.stringify({ profile: profile.name, options, results: out }));
