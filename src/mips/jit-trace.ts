@@ -53,8 +53,25 @@ export interface TraceBlock {
   run: TraceBlockFn;
   /** Rows (instructions) of the block. */
   len: number;
-  /** Per row, STRIDE words: see T_* offsets. */
-  tmpl: Int32Array;
+  /** Static columns of the block's rows (nextPc and nextNextPc of the rows before a branch). */
+  tPc: Uint32Array;
+  tIns: Uint32Array;
+  tFl: Uint16Array;
+  tNpc: Uint32Array;
+  tNnpc: Uint32Array;
+  /** Register addresses per slot s < nmax, the most register slots any row uses. */
+  tA: Uint32Array[];
+  nmax: number;
+  /**
+   * Per row k and slot s < 4 at 4k + s: the register whose timestamp the slot reads (tRd) and
+   * writes (tWr), and the slot's timestamp minus 8 * (first row). Unused slots read register 40
+   * (timestamp always 0) and write register 41 (never read), so the loop has no branches.
+   */
+  tRd: Int32Array;
+  tWr: Int32Array;
+  tOff: Int32Array;
+  /** Rows (within the block) with a memory access. */
+  memRows: Int32Array;
   /**
    * Entries so far in which the recorder ran the reference path instead (see TraceOptions.useAfter).
    * Shared, like the block, by every machine of the process.
@@ -280,7 +297,7 @@ export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefin
   let b = compiled.get(key);
   if (b === undefined) {
     const run = new Function("hex", "mul64", src)(hex, mul64) as TraceBlockFn;
-    b = { run, len, tmpl: Int32Array.from(g.tmpl), seen: 0 };
+    b = { run, len, seen: 0, ...columnTemplates(g.tmpl, len) };
     if (compiled.size >= MAX_CACHED) compiled.clear();
     compiled.set(key, b);
   }
@@ -295,7 +312,6 @@ export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefin
 const compiled = new Map<string, TraceBlock>();
 const MAX_CACHED = 20_000;
 
-/** Completes rows [row0, row0 + n) that a block wrote, from its template: static columns, previous timestamps. */
 // Module-local copies: tsx compiles imported bindings to getter calls, too slow for the loop below.
 const C_PC = COL_PC;
 const C_NPC = COL_NPC;
@@ -303,8 +319,51 @@ const C_NNPC = COL_NNPC;
 const C_INS = COL_INS;
 const C_SLOT = COL_SLOT;
 
+/** Dummy registers of unused slots in the timestamp loop (see TraceBlock.tRd). */
+const NO_READ = 40;
+const NO_WRITE = 41;
+
+/** Column-wise templates from the row-wise one the generator built. */
+function columnTemplates(t: number[], len: number): Omit<TraceBlock, "run" | "len" | "seen"> {
+  let nmax = 0;
+  let nStatic = 0;
+  const memRows: number[] = [];
+  for (let k = 0; k < len; k++) {
+    const o = k * STRIDE;
+    nmax = Math.max(nmax, t[o + T_NREGS]);
+    if (t[o + T_DYN] === 0) nStatic = k + 1;
+    if (t[o + T_MEM] !== 0) memRows.push(k);
+  }
+  const col = (f: (o: number) => number, n = len): Uint32Array =>
+    Uint32Array.from({ length: n }, (_, k) => f(k * STRIDE));
+  const tRd = new Int32Array(4 * len).fill(NO_READ);
+  const tWr = new Int32Array(4 * len).fill(NO_WRITE);
+  const tOff = new Int32Array(4 * len);
+  for (let k = 0; k < len; k++) {
+    const o = k * STRIDE;
+    for (let s = 0; s < t[o + T_NREGS]; s++) {
+      tRd[4 * k + s] = tWr[4 * k + s] = t[o + T_REG + 2 * s];
+      tOff[4 * k + s] = 8 * k + s + 1;
+    }
+  }
+  return {
+    tPc: col((o) => t[o + T_PC]),
+    tIns: col((o) => t[o + T_WORD]),
+    tFl: Uint16Array.from(col((o) => t[o + T_FLAGS])),
+    tNpc: col((o) => t[o + T_NPC], nStatic),
+    tNnpc: col((o) => t[o + T_NNPC], nStatic),
+    tA: Array.from({ length: nmax }, (_, s) => col((o) => (s < t[o + T_NREGS] ? t[o + T_REG + 2 * s] : 0))),
+    nmax,
+    tRd,
+    tWr,
+    tOff,
+    memRows: Int32Array.from(memRows),
+  };
+}
+
+/** Completes rows [row0, row0 + n) that block `b` wrote: static columns, previous timestamps. */
 export function expandBlock(
-  t: Int32Array,
+  b: TraceBlock,
   n: number,
   row0: number,
   cols: Uint32Array[],
@@ -313,63 +372,68 @@ export function expandBlock(
   memTs: (Uint32Array | undefined)[],
   tsPage: (pn: number) => Uint32Array,
 ): void {
-  const cPc = cols[C_PC];
-  const cNpc = cols[C_NPC];
-  const cNnpc = cols[C_NNPC];
-  const cIns = cols[C_INS];
-  // slot s: addr and prevClk
-  const a0 = cols[C_SLOT],
-    k0 = cols[C_SLOT + 3];
-  const a1 = cols[C_SLOT + 4],
-    k1 = cols[C_SLOT + 7];
-  const a2 = cols[C_SLOT + 8],
-    k2 = cols[C_SLOT + 11];
-  const a3 = cols[C_SLOT + 12],
-    k3 = cols[C_SLOT + 15];
-  const mA = cols[C_SLOT + 16],
-    mK = cols[C_SLOT + 19];
-  for (let k = 0, o = 0; k < n; k++, o += STRIDE) {
-    const row = row0 + k;
-    cPc[row] = t[o + T_PC];
-    if (t[o + T_DYN] === 0) {
-      cNpc[row] = t[o + T_NPC];
-      cNnpc[row] = t[o + T_NNPC];
+  const nmax = b.nmax;
+  if (n === b.len) {
+    cols[C_PC].set(b.tPc, row0);
+    cols[C_INS].set(b.tIns, row0);
+    fl.set(b.tFl, row0);
+    cols[C_NPC].set(b.tNpc, row0);
+    cols[C_NNPC].set(b.tNnpc, row0);
+    for (let s = 0; s < nmax; s++) cols[C_SLOT + 4 * s].set(b.tA[s], row0);
+  } else {
+    // a block that ended early (store into the text): n rows, none of them a branch or delay slot
+    const cPc = cols[C_PC];
+    const cIns = cols[C_INS];
+    const cNpc = cols[C_NPC];
+    const cNnpc = cols[C_NNPC];
+    for (let k = 0; k < n; k++) {
+      cPc[row0 + k] = b.tPc[k];
+      cIns[row0 + k] = b.tIns[k];
+      fl[row0 + k] = b.tFl[k];
+      cNpc[row0 + k] = b.tNpc[k];
+      cNnpc[row0 + k] = b.tNnpc[k];
+      for (let s = 0; s < nmax; s++) cols[C_SLOT + 4 * s][row0 + k] = b.tA[s][k];
     }
-    cIns[row] = t[o + T_WORD];
-    fl[row] = t[o + T_FLAGS];
-    const ts = row * 8 + 1;
-    const nregs = t[o + T_NREGS];
-    if (nregs > 0) {
-      const i0 = t[o + T_REG];
-      a0[row] = i0;
-      k0[row] = regTs[i0];
-      regTs[i0] = ts;
-      if (nregs > 1) {
-        const i1 = t[o + T_REG + 2];
-        a1[row] = i1;
-        k1[row] = regTs[i1];
-        regTs[i1] = ts + 1;
-        if (nregs > 2) {
-          const i2 = t[o + T_REG + 4];
-          a2[row] = i2;
-          k2[row] = regTs[i2];
-          regTs[i2] = ts + 2;
-          if (nregs > 3) {
-            const i3 = t[o + T_REG + 6];
-            a3[row] = i3;
-            k3[row] = regTs[i3];
-            regTs[i3] = ts + 3;
-          }
+  }
+  const T0 = row0 * 8;
+  const tRd = b.tRd;
+  const tWr = b.tWr;
+  const tOff = b.tOff;
+  const k0 = cols[C_SLOT + 3];
+  const k1 = cols[C_SLOT + 7];
+  const k2 = cols[C_SLOT + 11];
+  const k3 = cols[C_SLOT + 15];
+  for (let k = 0, o = 0; k < n; k++, o += 4) {
+    const row = row0 + k;
+    k0[row] = regTs[tRd[o]];
+    regTs[tWr[o]] = T0 + tOff[o];
+    if (nmax > 1) {
+      k1[row] = regTs[tRd[o + 1]];
+      regTs[tWr[o + 1]] = T0 + tOff[o + 1];
+      if (nmax > 2) {
+        k2[row] = regTs[tRd[o + 2]];
+        regTs[tWr[o + 2]] = T0 + tOff[o + 2];
+        if (nmax > 3) {
+          k3[row] = regTs[tRd[o + 3]];
+          regTs[tWr[o + 3]] = T0 + tOff[o + 3];
         }
       }
     }
-    if (t[o + T_MEM] !== 0) {
+  }
+  const memRows = b.memRows;
+  if (memRows.length > 0) {
+    const mA = cols[C_SLOT + 16];
+    const mK = cols[C_SLOT + 19];
+    for (let j = 0; j < memRows.length; j++) {
+      const k = memRows[j];
+      if (k >= n) break;
+      const row = row0 + k;
       const a = mA[row];
       const pn = a >>> 12;
       const p = memTs[pn] ?? tsPage(pn);
       const wi = (a >>> 2) & 1023;
       mK[row] = p[wi];
-      p[wi] = ts + 4;
+      p[wi] = T0 + 8 * k + 5;
     }
   }
 }

@@ -391,7 +391,7 @@ export class TraceRecorder {
             n = ex[0];
             ex[0] = 0;
           }
-          expand_(b.tmpl, n, row, this.cols, this.fl, regTs, memTs, tsPage);
+          expand_(b, n, row, this.cols, this.fl, regTs, memTs, tsPage);
           this.rows = row + n;
           cpu.cycles = cycles + n;
           cpu.pc = next;
