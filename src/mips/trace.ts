@@ -104,13 +104,15 @@ function newSlot(n: number): AccessColumns {
 export { MAX_TRACE_ROWS } from "./trace-access.ts";
 
 /**
- * Row columns are allocated for the expected number of rows (the cycle limit, at most
- * INITIAL_CAP_MAX) and doubled when full. Fresh typed arrays are zero and the OS maps their pages
+ * Row columns are allocated for the expected number of rows (the cycle limit when it is at most
+ * INITIAL_CAP_MAX, else INITIAL_CAP_UNKNOWN) and doubled when full. Fresh typed arrays are zero and the OS maps their pages
  * lazily, so capacity that is never written costs address space, not memory, and rows are written
  * exactly once (no chunk-to-column copy: the first write to fresh memory is the dominant cost).
  */
 const INITIAL_CAP_MIN = 1 << 12;
 const INITIAL_CAP_MAX = 1 << 22;
+/** First allocation when the cycle limit is larger than INITIAL_CAP_MAX (or none): 25 MB. */
+const INITIAL_CAP_UNKNOWN = 1 << 18;
 
 export interface TraceOptions {
   /** Record with the reference path only (one interpreter step per row), no compiled blocks. */
@@ -194,7 +196,10 @@ export class TraceRecorder {
     if (need > MAX_TRACE_ROWS) throw new Error(`trace longer than ${MAX_TRACE_ROWS} rows`);
     const cap =
       this.cap === 0
-        ? Math.max(need, Math.min(Math.max(expected, INITIAL_CAP_MIN), INITIAL_CAP_MAX))
+        ? Math.max(
+            need,
+            expected <= INITIAL_CAP_MAX ? Math.max(expected, INITIAL_CAP_MIN) : INITIAL_CAP_UNKNOWN,
+          )
         : Math.min(Math.max(need, this.cap * 2), MAX_TRACE_ROWS);
     // one column at a time, so the old and new copies of only one column coexist
     for (let c = 0; c < NCOLS; c++) {
