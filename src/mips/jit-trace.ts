@@ -310,7 +310,7 @@ export function compileTraceBlock(cpu: Cpu, start: number): TraceBlock | undefin
  * interpreted, then optimised, again). Bounded; cleared when full.
  */
 const compiled = new Map<string, TraceBlock>();
-const MAX_CACHED = 20_000;
+const MAX_CACHED = 2_000;
 
 // Module-local copies: tsx compiles imported bindings to getter calls, too slow for the loop below.
 const C_PC = COL_PC;
