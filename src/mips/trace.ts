@@ -128,7 +128,7 @@ export interface TraceOptions {
 }
 
 /** Default of TraceOptions.useAfter. */
-export const USE_AFTER = 1000;
+export const USE_AFTER = 3000;
 
 export class TraceRecorder {
   rows = 0;
