@@ -1,15 +1,13 @@
 /**
  * Tracing mode's block compiler. Like fast mode (jit.ts) it compiles straight-line runs of
- * instructions (up to a branch plus its delay slot) into JS functions, and each compiled
- * instruction writes only what the block alone knows into the trace columns: the value after
- * each register access (value and previous value), the memory word's address and values, and
- * the next pcs after a branch.
- * Everything static (pc, instruction, flags, register addresses, the next pcs of straight-line
- * rows) sits in a per-block template, and `expandBlock` (one generic, quickly optimised
- * function) completes the rows from it, with the previous timestamps from `regTs` and the paged
- * `memTs`. Keeping the generated
- * code close to fast mode's keeps V8's compile time per block small; fully inlined row writes
- * made TurboFan spend ~0.2 s per block, longer than a million-row trace takes.
+ * instructions (up to a branch plus its delay slot) into JS functions; each compiled instruction
+ * also writes what only the running block knows into the trace columns: the value and previous
+ * value of each register access, the memory word's address and values, and the next pcs after
+ * a branch. Everything static (pc, instruction, flags, register addresses, the next pcs of
+ * straight-line rows) sits in column-wise per-block templates, and `expandBlock` (one generic,
+ * quickly optimised function) completes the rows from them, with the previous timestamps from
+ * `regTs` and the paged `memTs`. Keeping the generated code close to fast mode's keeps V8's
+ * compile time per block small (fully inlined row writes made TurboFan spend ~0.2 s per block).
  *
  * Which accesses a row records comes from the same descriptors as the reference tracer
  * (trace-access.ts); test/mips/trace.test.ts compares both traces column by column.
@@ -143,7 +141,7 @@ class Gen {
   ) {}
 
   /** `col[j] = expr;` (j = i + k, the row, is declared at the start of each row's code) */
-  put(c: number, _k: number, expr: string): string {
+  put(c: number, expr: string): string {
     this.cols.add(c);
     return `c${c}[j] = ${expr};`;
   }
@@ -183,7 +181,7 @@ class Gen {
       if (idx === 0) continue;
       s += `const q${j} = r[${idx}];`;
       const c = COL_SLOT + 4 * j;
-      rec += this.put(c + 1, k, w ? `r[${idx}]` : `q${j}`) + this.put(c + 2, k, `q${j}`);
+      rec += this.put(c + 1, w ? `r[${idx}]` : `q${j}`) + this.put(c + 2, `q${j}`);
     }
     if (memKind !== 0) flags |= memKind === M_WRITE ? 16 | 4096 : 16;
     t[T_FLAGS] = flags;
@@ -212,9 +210,9 @@ class Gen {
         (align ? `if (a & ${align}) ${F(`"unaligned ${ld![2]} load from " + hex(a)`)};` : "") +
         `const p = pages[a >>> 12]; if (p === undefined) ${F(`"load from invalid address " + hex(a)`)};` +
         `const w = p[(a >>> 2) & 1023];` +
-        this.put(M, k, "a & -4") +
-        this.put(M + 1, k, "w") +
-        this.put(M + 2, k, "w") +
+        this.put(M, "a & -4") +
+        this.put(M + 1, "w") +
+        this.put(M + 2, "w") +
         set;
     } else if (st) {
       exec =
@@ -223,9 +221,9 @@ class Gen {
         `let p = pages[a >>> 12]; if (p === undefined) ${F(`"store to invalid address " + hex(a)`)};` +
         `if (p === zero) p = cpu.mem.alloc(a >>> 12);` +
         `const wi = (a >>> 2) & 1023; const w = p[wi]; const v = r[${x.rt}]; ${st[1]}` +
-        this.put(M, k, "a & -4") +
-        this.put(M + 1, k, "p[wi]") +
-        this.put(M + 2, k, "w") +
+        this.put(M, "a & -4") +
+        this.put(M + 1, "p[wi]") +
+        this.put(M + 2, "w") +
         (op === Op.SC && x.rt !== 0 ? `r[${x.rt}] = 1;` : "");
       const hit = `((a - ${this.textBase}) >>> 0) < ${this.textBytes}`;
       tail = earlyExit
@@ -239,7 +237,7 @@ class Gen {
     }
     s += exec;
     s += rec;
-    if (t[T_DYN]) s += this.put(COL_NPC, k, String(npc)) + this.put(COL_NNPC, k, String(nnpc));
+    if (t[T_DYN]) s += this.put(COL_NPC, String(npc)) + this.put(COL_NNPC, String(nnpc));
     return s + tail + "}";
   }
 }
