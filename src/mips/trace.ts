@@ -1,8 +1,10 @@
 /**
- * Tracing mode: runs the interpreter one instruction at a time and records, in columnar typed
- * arrays, one row per executed instruction with every register and memory access it makes, in
- * the shape a memory-argument AIR consumes (registers live at addresses 0-31, hi = 32, lo = 33,
- * UserLocal = 34; memory words at their byte address, always >= 0x1000).
+ * Tracing mode: records, in columnar typed arrays, one row per executed instruction with every
+ * register and memory access it makes, in the shape a memory-argument AIR consumes (registers
+ * live at addresses 0-31, hi = 32, lo = 33, UserLocal = 34; memory words at their byte address,
+ * always >= 0x1000). Two paths write the same rows: the reference path (`step`: one interpreter
+ * step, accesses snapshotted from the descriptors in trace-access.ts) and compiled traced blocks
+ * (jit-trace.ts) for code that proved hot; syscalls and cold code always take the reference path.
  *
  * Access slots per row: 0-3 registers, 4 the memory word. Slot s of row `clk` happens at timestamp
  * 8 * clk + s + 1; syscall rows put all their accesses in `extra` at timestamp 8 * clk + 6.
