@@ -1,7 +1,7 @@
 /**
  * Real-mode preflight: before any chain is started or any proof is attempted, executes the guest
- * on the input it will be proven on and checks everything the real path (MIPS STARK at
- * the chosen shape's proof profile → Groth16 wrap → on-chain verifier) needs, through the APIs that enforce it:
+ * on the input it will be proven on and checks everything the real path (MIPS STARK at the chosen
+ * shape's proof profile → Groth16 wrap → on-chain verifier) needs, through the APIs that enforce it:
  *  1. the guest exits with status 0 within MAX_CYCLES (the most one proof covers);
  *  2. its public values fit the MIPS AIR's PV_MAX;
  *  3. its tables fit a default shape (src/wrap/shapes.ts; the witness is generated padded to the
