@@ -259,3 +259,58 @@ export async function deployGroth16Route(
     deployed,
   };
 }
+
+/**
+ * A cached Groth16 key directory (`.zkmips/groth16/<circuit>/<setup>/`, see src/wrap/groth16/cache.ts)
+ * as a route to deploy: its `meta.json` (selector, contract name, setup) and `Verifier.sol`.
+ */
+export async function keyRefFromDir(dir: string, shapeId?: string): Promise<Groth16KeyRef> {
+  const { KeyMetaSchema } = await import("../wrap/groth16/cache.ts");
+  const metaPath = path.join(dir, "meta.json");
+  const verifierSol = path.join(dir, "Verifier.sol");
+  if (!existsSync(metaPath) || !existsSync(verifierSol))
+    throw new ZkmipsError(
+      `${dir} is not a Groth16 key directory (needs meta.json and Verifier.sol)`,
+      "pass a directory .zkmips/groth16/<circuit>/<setup>/ made by zkmips setup, wrap or demo",
+    );
+  const parsed = KeyMetaSchema.safeParse(JSON.parse(readFileSync(metaPath, "utf8")));
+  if (!parsed.success)
+    throw new ZkmipsError(`${metaPath} is malformed`, `delete ${dir} and run the setup again`);
+  const m = parsed.data;
+  return {
+    verifierSol,
+    contractName: m.contractName,
+    selector: m.selector,
+    shapeId,
+    keyDir: dir,
+    setup: m.setupId,
+  };
+}
+
+/** Adds a key's route to the gateway of a real-mode destination deployment and records it. */
+export async function addRouteToDeployment(
+  signer: Signer,
+  file: DeploymentFile,
+  key: Groth16KeyRef,
+): Promise<{ route: Groth16Route; deployed: Deployed[]; file: DeploymentFile }> {
+  if (file.role !== "destination" || file.mode !== "groth16")
+    throw new ZkmipsError(
+      `deployment of chain ${file.chainId} is not a real-mode destination (no verifier gateway)`,
+      "deploy the destination without --mock first",
+    );
+  const gateway = contractAddress(file, "MipsVerifierGateway");
+  const r = await deployGroth16Route(signer, gateway, key);
+  const contracts = { ...file.contracts };
+  for (const d of r.deployed)
+    contracts[d.name === "MipsVerifierGroth16" ? `MipsVerifierGroth16_${key.selector.slice(2)}` : d.name] =
+      record(d);
+  return {
+    ...r,
+    file: {
+      ...file,
+      contracts,
+      groth16: [...(file.groth16 ?? []), r.route],
+      updatedAt: new Date().toISOString(),
+    },
+  };
+}

@@ -369,7 +369,7 @@ export class Relayer {
       throw new ZkmipsError(
         `the verifier gateway ${verifier} has ${route.frozen ? "a frozen route" : "no route"} for selector ${selector}` +
           (row.details?.shapeId ? ` (wrap shape ${row.details.shapeId})` : ""),
-        "deploy that shape's Groth16 verifier and add its route (zkmips deploy --role destination does it); the proof stays recorded",
+        "add that key's verifier: zkmips deploy --role route --deployment <file> --groth16-key .zkmips/groth16/<circuit>/dev (the proof stays recorded)",
       );
     }
   }

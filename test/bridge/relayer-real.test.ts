@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -237,6 +237,90 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     expect(store.proofs().map((p) => p.status)).to.deep.equal(["proved"]);
     store.close();
     expect(await s.inbox.updateCount()).to.equal(0n);
+  });
+
+  it("zkmips deploy --role route adds a cached key's verifier to the gateway, then the proof goes through", async () => {
+    const s = await deployStack(c, { groth16: true });
+    await s.send(10);
+    const calls = { preflight: 0, stark: 0, wrap: 0 };
+    const FIXTURE = "circuits/test-groth16/fixture";
+    const { selector } = JSON.parse(readFileSync(`${FIXTURE}/sample-proof.json`, "utf8")) as {
+      selector: string;
+    };
+    // A key directory as the Groth16 cache lays it out (meta.json + Verifier.sol), for the
+    // committed statement-stub key.
+    const keyDir = mkdtempSync(path.join(os.tmpdir(), "zkmips-key-"));
+    copyFileSync("contracts/generated/Groth16VerifierStatementStub.sol", path.join(keyDir, "Verifier.sol"));
+    writeFileSync(
+      path.join(keyDir, "meta.json"),
+      JSON.stringify({
+        version: 1,
+        circuitId: "statementstub",
+        setupId: "dev",
+        mode: "dev",
+        r1csSha256: "00",
+        zkeySha256: "00",
+        selector,
+        contractName: "Groth16VerifierStatementStub",
+        nConstraints: 1,
+        nPublic: 2,
+        domainSize: 4,
+        createdAt: new Date().toISOString(),
+        setupSeconds: 0,
+      }),
+    );
+    const stages = testDoubleStages(s, calls, selector);
+    stages.wrap = async (stark) => {
+      calls.wrap++;
+      const sj = await loadSnarkjs();
+      const { proof } = await sj.groth16.fullProve(
+        {
+          programVKey: BigInt(s.programVKey),
+          publicValuesDigest: publicValuesDigest(stark.publicValues),
+          k: 3n,
+        },
+        `${FIXTURE}/statement_stub.wasm`,
+        `${FIXTURE}/statement_stub.zkey`,
+      );
+      const proofBytes = encodeProofBytes(selector, fromSnarkjsProof(proof));
+      return { proofBytes, setupSeconds: 0, wrapSeconds: 1, shapeId: "other-shape", selector };
+    };
+    try {
+      // No route for this key yet: the relayer names it and keeps the proof.
+      const err = await relayOnce(s, calls, { prover: stagedProver(stages) }).catch((e: Error) => e);
+      expect((err as Error).message).to.match(
+        new RegExp(`no route for selector ${selector} \\(wrap shape other-shape\\)`),
+      );
+      const dir = mkdtempSync(path.join(os.tmpdir(), "zkmips-route-"));
+      const file = writeDeployment(s.destFile, dir);
+      const out = await run("npx", [
+        "zkmips",
+        "deploy",
+        "--role",
+        "route",
+        "--rpc",
+        c.dst.url,
+        "--deployment",
+        file,
+        "--groth16-key",
+        keyDir,
+        "--shape-id",
+        "other-shape",
+      ]);
+      expect(out.stdout).to.match(
+        new RegExp(`^route ${selector} -> 0x[0-9a-fA-F]{40} \\(verifier 0x[0-9a-fA-F]{40}\\); wrote `),
+      );
+      const updated = JSON.parse(readFileSync(file, "utf8")) as typeof s.destFile;
+      expect(updated.groth16!.map((r) => r.selector)).to.deep.equal([STUB_SELECTOR, selector]);
+      expect(updated.groth16![1]).to.deep.include({ shapeId: "other-shape", setup: "dev", keyDir });
+      // The recorded proof is submitted now, without proving again.
+      const r = await relayOnce(s, calls, { prover: stagedProver(stages) });
+      expect(r.report.submitted?.messages).to.equal(1);
+      expect(calls).to.deep.equal({ preflight: 1, stark: 1, wrap: 1 });
+      await expectDelivered(s, [10]);
+    } finally {
+      await releaseSnarkjsCurves();
+    }
   });
 
   it("refuses with the preflight's line before proving when the guest cannot be proven (real stages)", async () => {

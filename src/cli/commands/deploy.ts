@@ -7,13 +7,18 @@
  * first runs the real-mode preflight on a sample input (refusing with one line when the
  * storage-proof guest cannot be proven and wrapped), gets the wrap shape's Groth16 key (cache or
  * dev setup, NOT for production), then compiles and deploys its generated verifier and routes it.
+ * `--role route` adds another cached key's verifier (e.g. a new wrap shape) to an existing
+ * real-mode destination's gateway and appends it to the deployment file.
  */
+import path from "node:path";
 import type { Command } from "commander";
 import { Wallet, isAddress, type Signer } from "ethers";
 import { ZkmipsError } from "../../errors.ts";
 import { ensureArtifacts } from "../../bridge/artifacts.ts";
 import {
   DEFAULT_DEPLOYMENTS_DIR,
+  addRouteToDeployment,
+  keyRefFromDir,
   contractAddress,
   deployDestination,
   deploySource,
@@ -40,6 +45,9 @@ interface DeployOpts {
   deploymentsDir: string;
   cache: string;
   maxConstraints?: string;
+  deployment?: string;
+  groth16Key?: string;
+  shapeId?: string;
 }
 
 async function signerFor(o: DeployOpts): Promise<{ signer: Signer; close: () => Promise<void> }> {
@@ -81,7 +89,14 @@ export function register(program: Command): void {
     .description("deploy the bridge's source or destination stack and record deployments/<chainId>.json")
     .option("--network <name>", "network from hardhat.config.ts")
     .option("--rpc <url>", "JSON-RPC URL instead of a configured network")
-    .option("--role <role>", "source | destination", "destination")
+    .option(
+      "--role <role>",
+      "source | destination | route (add a Groth16 key's verifier to a destination)",
+      "destination",
+    )
+    .option("--deployment <file>", "route: the destination's deployment file to extend")
+    .option("--groth16-key <dir>", "route: cached key directory .zkmips/groth16/<circuit>/<setup>")
+    .option("--shape-id <id>", "route: the wrap shape the key is for (recorded)")
     .option("--source-deployment <file>", "destination: the source chain's deployment file")
     .option("--mock", "destination: MipsMockVerifier instead of the Groth16 gateway (proves nothing)")
     .option(
@@ -100,10 +115,33 @@ export function register(program: Command): void {
     .option("--cache <dir>", "non-mock: artifact cache (wrap circuits, Groth16 keys)", ".zkmips")
     .option("--max-constraints <n>", "non-mock: refuse wrap circuits larger than this (default 2^22)")
     .action(async (o: DeployOpts) => {
-      if (o.role !== "source" && o.role !== "destination") {
-        throw new ZkmipsError(`--role must be source or destination, got ${o.role}`);
+      if (o.role !== "source" && o.role !== "destination" && o.role !== "route") {
+        throw new ZkmipsError(`--role must be source, destination or route, got ${o.role}`);
       }
       ensureArtifacts((l) => process.stderr.write(l + "\n"));
+      if (o.role === "route") {
+        // Another wrap shape's verifier for an existing real-mode destination (append-only route).
+        if (!o.deployment || !o.groth16Key)
+          throw new ZkmipsError("--role route needs --deployment <file> and --groth16-key <dir>");
+        const dep = readDeployment(o.deployment);
+        const key = await keyRefFromDir(o.groth16Key, o.shapeId);
+        const { signer, close } = await signerFor(o);
+        try {
+          const chainId = (await signer.provider!.getNetwork()).chainId;
+          if (chainId.toString() !== dep.chainId)
+            throw new ZkmipsError(
+              `the RPC is chain ${chainId} but ${o.deployment} is for chain ${dep.chainId}`,
+            );
+          const r = await addRouteToDeployment(signer, dep, key);
+          const out = writeDeployment(r.file, path.dirname(path.resolve(o.deployment)));
+          process.stdout.write(
+            `route ${r.route.selector} -> ${r.route.adapter} (verifier ${r.route.verifier}); wrote ${out}\n`,
+          );
+        } finally {
+          await close();
+        }
+        return;
+      }
       if (o.role === "destination") {
         if (!o.sourceDeployment)
           throw new ZkmipsError("a destination deployment needs --source-deployment <file>");
