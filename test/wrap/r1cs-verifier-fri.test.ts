@@ -31,6 +31,8 @@ function emitAll(b: Builder, inst: Instance, vkey: bigint, proof: StarkProof, me
   return before;
 }
 
+const bump = (v: number): number => (v + 1) % P;
+
 describe("circuit: DEEP and FRI fold checks, isolated (Merkle rows omitted)", () => {
   after(terminateCurves);
   let inst: Instance;
@@ -43,7 +45,6 @@ describe("circuit: DEEP and FRI fold checks, isolated (Merkle rows omitted)", ()
     vkey = pk.vkey;
     proof = decodeProof(inst.air, TEST_OPTIONS, bytes).proof;
   });
-  const bump = (v: number): number => (v + 1) % P;
 
   it("without Merkle rows the honest proof still satisfies every DEEP/FRI row", () => {
     const b = new Builder({ mode: "both" });
@@ -76,6 +77,39 @@ describe("circuit: DEEP and FRI fold checks, isolated (Merkle rows omitted)", ()
     const res = b.check(b.witness());
     expect(res.ok).to.equal(false);
     expect(res.failed?.label).to.match(/query3\/deep\/(fri-fold|fri-final)/);
+  });
+});
+
+describe("circuit: DEEP of a shorter table (rolled into a later FRI round), isolated", () => {
+  after(terminateCurves);
+
+  it("rejects a changed value of the shorter table at a query in the roll-in check of a later round", async () => {
+    const inst = multiset();
+    const pk = await setup(inst.air, TEST_OPTIONS);
+    const { bytes } = await prove(pk, inst.traces, inst.publicInputs, { selfCheck: true });
+    const proof = decodeProof(inst.air, TEST_OPTIONS, bytes).proof;
+    const [h0, h1] = proof.logHeights;
+    expect(h0).to.not.equal(h1);
+    const shorter = h0 < h1 ? 0 : 1;
+    const q = proof.queries[2];
+    const rounds = q.rounds.map((rd, k) =>
+      k === 0
+        ? {
+            ...rd,
+            rows: rd.rows.map((r, ti) => (ti === shorter ? r.map((v, c) => (c === 0 ? bump(v) : v)) : r)),
+          }
+        : rd,
+    );
+    const forged = { ...proof, queries: proof.queries.map((qq, i) => (i === 2 ? { ...qq, rounds } : qq)) };
+    const honest = new Builder({ mode: "both" });
+    emitAll(honest, inst, pk.vkey, proof, false);
+    expect(honest.check(honest.witness()).ok).to.equal(true);
+    const b = new Builder({ mode: "both" });
+    emitAll(b, inst, pk.vkey, forged, false);
+    const res = b.check(b.witness());
+    expect(res.ok).to.equal(false);
+    // not the first fold (that checks the tallest height only): a later round or the final check
+    expect(res.failed?.label).to.match(/query2\/deep\/(fri-fold[1-9]|fri-final)/);
   });
 });
 
