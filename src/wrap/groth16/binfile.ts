@@ -83,7 +83,10 @@ export class BinFileWriter {
   }
 
   write(bytes: Uint8Array): void {
-    fs.writeSync(this.fd, bytes, 0, bytes.length, this.pos);
+    // fs.writeSync takes at most 2^31 - 1 bytes per call (a 2^22 MIPS circuit's coefficient
+    // section is 2.3 GB), and may write fewer than asked.
+    for (let off = 0; off < bytes.length;)
+      off += fs.writeSync(this.fd, bytes, off, Math.min(bytes.length - off, 1 << 30), this.pos + off);
     this.pos += bytes.length;
   }
 
