@@ -246,6 +246,20 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
   it("rejects a futex WAIT answered 0 while *uaddr != val", async () => {
     expect(await rejects("is_futex_wait_ne", "V_v0", () => 0)).to.match(/result/);
   });
+  it("rejects a brk that claims to set the break above the mmap cursor (Syscall chip)", async () => {
+    const ti = m.tableIndex.get("Syscall")!;
+    const L = m.chips.find((c) => c.name === "Syscall")!.layout;
+    const row = w.traces[ti].main[L.idx("is_brk_set")].indexOf(1);
+    expect(row).to.be.at.least(0);
+    const t = clone();
+    t[ti].main[L.idx("c3b3")][row] = 1; // "a0 > cursor": the final borrow of cursor - a0
+    const failure = checkWitness(m.air, t, w.publicInputs, m.constraintNames);
+    expect(failure?.what).to.match(/c3 byte 3|mmap cursor/);
+    const { bytes } = await prove(pk, t, w.publicInputs, { selfCheck: false });
+    expect(() => verify(m.air, pk.vkey, w.publicInputs, bytes, OPTIONS))
+      .to.throw(StarkVerifyError)
+      .with.property("check", "ood-constraints");
+  });
   it("rejects a syscall number the chip does not handle (v0 = 4999 on a sched_yield row)", async () => {
     // The number is read from v0's memory token, so the bus no longer balances either.
     expect(await rejects("is_yield", "V_p0", () => 4999 & 255)).to.match(/syscall number/);
