@@ -71,6 +71,7 @@ const CODE = [
   ...sys(4238, FUTEX, 0x80, 7), // futex WAIT, *uaddr == val → 0
   ...sys(4238, FUTEX, 0, 8), // futex WAIT, *uaddr != val → EAGAIN
   ...sys(4218, DATA, 4096, 0), // madvise MADV_NORMAL
+  ...sys(4283, 0x12345678), // set_thread_area
   // nanosleep({1 s, 999999500 ns}): the clock's nanoseconds carry into its seconds
   ...li(1, 1),
   ...li(8, DATA + 200),
@@ -154,7 +155,7 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
 
   it("the executor's run satisfies the AIR (every case, results equal the executor's)", async () => {
     expect(checkWitness(m.air, w.traces, w.publicInputs, m.constraintNames)).to.equal(null);
-    expect(w.rowsPerTable.get("SysMisc")).to.equal(32);
+    expect(w.rowsPerTable.get("SysMisc")).to.equal(33);
     const fin = run.trace!.finalImage;
     const at = (a: number) => fin.value[fin.addr.indexOf(a)];
     expect([at(DATA + 208), at(DATA + 212)]).to.deep.equal([2, 2500]);
@@ -242,6 +243,9 @@ describe("MIPS AIR SysMisc chip (Go runtime syscalls)", function () {
   });
   it("rejects a nanosleep whose nanoseconds do not carry into the seconds", async () => {
     expect(await rejects("is_nanosleep", "carry", () => 0)).to.match(/add up/);
+  });
+  it("rejects a UserLocal other than set_thread_area's a0", async () => {
+    expect(await rejects("is_set_tls", "H_v1", (v) => v ^ 1)).to.match(/UserLocal/);
   });
   it("rejects a futex WAIT answered 0 while *uaddr != val", async () => {
     expect(await rejects("is_futex_wait_ne", "V_v0", () => 0)).to.match(/result/);

@@ -25,8 +25,10 @@ export const REG_MMAP = 37;
 /** The virtual clock's seconds and nanoseconds (zero-initialised; chips/sysmisc.ts). */
 export const REG_CLOCK_S = 38;
 export const REG_CLOCK_NS = 39;
+/** UserLocal (the thread pointer set by set_thread_area; the executor's register 34). */
+export const REG_USER_LOCAL = 40;
 /** Number of register-file keys; memory word keys (byte address / 4) start at 0x400. */
-export const REG_COUNT = 40;
+export const REG_COUNT = 41;
 
 /** Chip families. The numeric value is what the ROM stores and what each chip hard-codes. */
 export enum Family {

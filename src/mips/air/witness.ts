@@ -6,7 +6,7 @@
  */
 import { ZkmipsError } from "../../errors.ts";
 import { TS_DIFF_BITS } from "./buses.ts";
-import { type Decoded, Family, decodeInstruction, isUnsupported } from "./decode.ts";
+import { type Decoded, Family, REG_USER_LOCAL, decodeInstruction, isUnsupported } from "./decode.ts";
 import { LookupCounts, MemoryTimeline, Witness } from "./gadgets.ts";
 import type { FillEnv, Step } from "./instr.ts";
 import type { MipsMachine } from "./machine.ts";
@@ -200,8 +200,8 @@ export function generateWitness(
   const fin = run.finalImage;
   for (let i = 0; fin && i < fin.addr.length; i++) {
     const a = fin.addr[i];
-    if (a === 0 || (a >= 34 && a < 0x1000)) continue; // $zero, UserLocal: no AIR key
-    const air = env.mem.peek(a < 0x1000 ? a : a >>> 2);
+    if (a === 0 || (a > 34 && a < 0x1000)) continue; // $zero: no AIR key
+    const air = env.mem.peek(a === 34 ? REG_USER_LOCAL : a < 0x1000 ? a : a >>> 2); // 34: UserLocal
     if (air !== fin.value[i] >>> 0)
       throw new Error(
         `final value at address 0x${a.toString(16)}: the executor has 0x${fin.value[i].toString(16)}, the AIR 0x${air.toString(16)}`,

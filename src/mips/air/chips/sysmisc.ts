@@ -20,7 +20,7 @@
  * clock arithmetic, sched_getaffinity's length check).
  */
 import { type Expr, type ExprLike, constant, lift, sum } from "../../../stark/expr.ts";
-import { Family, REG_BRK, REG_CLOCK_NS, REG_CLOCK_S, REG_MMAP } from "../decode.ts";
+import { Family, REG_BRK, REG_CLOCK_NS, REG_CLOCK_S, REG_MMAP, REG_USER_LOCAL } from "../decode.ts";
 import { STACK_BOTTOM } from "../../layout.ts";
 import { CLOCK_STEP_NS, REALTIME_EPOCH_S } from "../../syscalls.ts";
 import { inv as finv } from "../../../field/koalabear.ts";
@@ -104,6 +104,7 @@ const CASES: readonly Case[] = [
     buf: { src: "a0", range: 1, words: ["read"] },
   },
   { name: "is_madvise", nums: [4218], result: 0 },
+  { name: "is_set_tls", nums: [4283], result: 0 },
   { name: "is_nanosleep", nums: [4166], result: 0, buf: { src: "a0", range: 2, words: ["read", "read"] } },
   { name: "is_mmap", nums: [4090, 4210], buf: { src: "sp16", range: 2, words: ["read"] } },
   { name: "is_mmap_fixed", nums: [4090, 4210], buf: { src: "sp16", range: 2, words: ["read"] } },
@@ -182,6 +183,7 @@ export class SysMiscChip implements InstrChip {
     const clock = s("is_clock_mono").add(clockR);
     const sleep = s("is_nanosleep");
     const clk2 = clock.add(sleep); // rows that touch the clock keys
+    const tls = s("is_set_tls");
     const bufCases = CASES.filter((c) => c.buf);
     const isBuf = any(bufCases.map((c) => c.name));
     // Accesses.
@@ -194,9 +196,9 @@ export class SysMiscChip implements InstrChip {
     accessConstraints(
       cx,
       "H",
-      mmap.mul(REG_MMAP).add(clk2.mul(REG_CLOCK_NS)),
+      mmap.mul(REG_MMAP).add(clk2.mul(REG_CLOCK_NS)).add(tls.mul(REG_USER_LOCAL)),
       clk.add(6),
-      mmap.add(clk2),
+      mmap.add(clk2).add(tls),
       true,
     );
     accessConstraints(
@@ -376,6 +378,9 @@ export class SysMiscChip implements InstrChip {
       cx.u8(M0v[j], clock);
       cx.u8(G[j], sleep);
     }
+    // set_thread_area(a0): UserLocal := a0.
+    for (let j = 0; j < 4; j++)
+      cx.zero(`set_thread_area: UserLocal byte ${j} = a0`, tls.mul(Hv[j].sub(A[j])));
     // nanosleep(req): (s, ns) at req, s < 2^29, ns <= 999999999 (g2); the clock's
     // ns' = ns_clk + ns - carry·10^9 <= 999999999 (g3) and s' = s_clk + s + carry < 2^30, as field
     // equations (every term is below 2^30, so they hold over the integers).
@@ -548,6 +553,8 @@ export class SysMiscChip implements InstrChip {
         }
         case 4218:
           return (a0 & 0xfff) === 0 && a2 !== 4 ? "is_madvise" : null;
+        case 4283:
+          return "is_set_tls";
         case 4166: {
           if (!bufOk(a0, 2)) return null;
           const [sec, ns] = [r(a0 >>> 2), r((a0 >>> 2) + 1)];
@@ -610,6 +617,8 @@ export class SysMiscChip implements InstrChip {
     } else if (clock) {
       fillAccess(w, row, "H", mem, env.lk, REG_CLOCK_NS, s.clk + 6, ns, true);
       fillAccess(w, row, "G", mem, env.lk, REG_CLOCK_S, s.clk + 7, undefined, true);
+    } else if (c.name === "is_set_tls") {
+      fillAccess(w, row, "H", mem, env.lk, REG_USER_LOCAL, s.clk + 6, a0, true);
     } else if (c.name === "is_nanosleep") {
       const [reqS, reqNs] = [r(a0 >>> 2), r((a0 >>> 2) + 1)];
       const carry = nsOld + reqNs > NS_MAX ? 1 : 0;
