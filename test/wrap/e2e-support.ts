@@ -4,36 +4,10 @@
  * wraps it in MipsVerifierGroth16 behind a MipsVerifierGateway, and runs the on-chain checks
  * (accept + the six rejections) of a proof.groth16.json.
  */
-import fs from "node:fs";
-import { createRequire } from "node:module";
 import { expect } from "chai";
 import type { Groth16ProofFile } from "../../src/wrap/groth16/proof-file.ts";
-
-const require = createRequire(import.meta.url);
-
-interface SolcOutput {
-  errors?: { severity: string; formattedMessage: string }[];
-  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
-}
-
-/** Compiles one Solidity file with the same solc and settings as hardhat.config.ts. */
-export function compileSolidity(file: string, contractName: string): { abi: unknown[]; bytecode: string } {
-  const solc = require("solc") as { compile(input: string): string };
-  const input = {
-    language: "Solidity",
-    sources: { "Verifier.sol": { content: fs.readFileSync(file, "utf8") } },
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-    },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const c = out.contracts["Verifier.sol"][contractName];
-  return { abi: c.abi, bytecode: "0x" + c.evm.bytecode.object };
-}
+// The same solc and settings as hardhat.config.ts.
+import { compileSolidity } from "../../src/bridge/artifacts.ts";
 
 export function calldataCost(data: string): number {
   const b = Buffer.from(data.slice(2), "hex");
