@@ -19,7 +19,7 @@ import { ZkmipsError } from "../errors.ts";
 import { execute, loadElf } from "../mips/index.ts";
 
 /** Bump when anything that changes proofs changes (it is part of every cache key). */
-export const KIT_PROVER_VERSION = "zkmips-kit-2";
+export const KIT_PROVER_VERSION = "zkmips-kit-3";
 
 /** What the kit needs from Hardhat's `ethers` (network.create()).ethers. */
 export interface KitEthers {
@@ -109,6 +109,8 @@ export interface KitGroth16Verifier {
   verifierSol: string;
   contractName: string;
   shapeId: string;
+  /** The programVKey the proof is for (on-chain profile, 0x + 64 hex): what the app contract stores. */
+  programVKey: string;
 }
 
 export interface ProveForTestOptions {
@@ -163,13 +165,17 @@ async function realProof(
   const { closeHashPool } = await import("../hash/sponge.ts");
   const { releaseSnarkjsCurves } = await import("../wrap/groth16/snarkjs.ts");
   try {
-    // Padded to the smallest default shape, so tests of one program share one wrap key.
+    // The on-chain profile, padded to the smallest default shape that can be wrapped at it, so
+    // tests of one program share one wrap key (the same proofs `zkmips prove --profile onchain` makes).
     const { shapeChooser } = await import("../wrap/shapes.ts");
-    const proof = await proveElf(elf, { input, hints: o.hints, padTo: shapeChooser("auto").padTo });
+    const { ONCHAIN_OPTIONS } = await import("../stark/options.ts");
+    const padTo = shapeChooser("auto", ONCHAIN_OPTIONS).padTo;
+    const proof = await proveElf(elf, { input, hints: o.hints, padTo, options: ONCHAIN_OPTIONS });
     if (proof.exitCode !== 0) {
       throw new ZkmipsError(`guest exited with ${proof.exitCode}; only exit code 0 can be wrapped`);
     }
-    const w = await mipsWrapInput(proof.file, await vkeyOfElf(elf));
+    const vkey = await vkeyOfElf(elf, ONCHAIN_OPTIONS);
+    const w = await mipsWrapInput(proof.file, vkey, ONCHAIN_OPTIONS, { requireShape: true });
     const { key } = await setupWrap(w.shape, { mode: "dev", log: o.log });
     const r = await proveWrap(w.shape, key, w.witness, o.log);
     return {
@@ -183,6 +189,7 @@ async function realProof(
         verifierSol: key.paths.verifier,
         contractName: key.meta.contractName,
         shapeId: r.file.shapeId,
+        programVKey: r.file.programVKey,
       },
     };
   } finally {
