@@ -21,6 +21,27 @@ export interface BinFile {
 }
 
 /** Parses the container; throws ZkmipsError naming the file when it is truncated or foreign. */
+/**
+ * The whole file in one array, read in 1 GiB chunks: `fs.readFileSync` refuses files of 2 GiB or
+ * more, which the `.r1cs` of a ~4M-constraint circuit approaches.
+ */
+export function readWholeFile(path: string): Uint8Array {
+  const fd = fs.openSync(path, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = new Uint8Array(size);
+    let off = 0;
+    while (off < size) {
+      const n = fs.readSync(fd, bytes, off, Math.min(size - off, 1 << 30), off);
+      if (n === 0) throw new Error(`unexpected end of file after ${off} of ${size} bytes`);
+      off += n;
+    }
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function parseBinFile(bytes: Uint8Array, magic: string, where: string): BinFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (what: string): never => {

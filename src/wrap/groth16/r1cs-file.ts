@@ -4,9 +4,8 @@
  * (per constraint, the sparse rows A, B, C as (wire, little-endian coefficient) terms).
  * Circuits with PLONK custom gates (sections 4/5) are rejected: Groth16 cannot use them.
  */
-import fs from "node:fs";
 import { ZkmipsError } from "../../errors.ts";
-import { parseBinFile, section, type BinFile } from "./binfile.ts";
+import { parseBinFile, readWholeFile, section, type BinFile } from "./binfile.ts";
 import { R, readLE } from "./fr.ts";
 
 export interface R1csHeader {
@@ -33,7 +32,7 @@ export class R1csFile {
   static read(path: string): R1csFile {
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(path);
+      bytes = readWholeFile(path);
     } catch (e) {
       throw new ZkmipsError(`cannot read R1CS file ${path}: ${(e as Error).message}`);
     }
