@@ -15,22 +15,13 @@
 import { ZkmipsError } from "../errors.ts";
 import type { ProofOptions } from "../stark/options.ts";
 import { runStorageGuest, storageProofElf } from "./guest.ts";
+import type { ProofDetails } from "./store.ts";
 
-export interface ProvedUpdate {
+export interface ProvedUpdate extends Omit<ProofDetails, "mode"> {
   publicValues: Uint8Array;
   proofBytes: Uint8Array;
   cycles: number;
   executeSeconds: number;
-  /** STARK proving (0 in mock mode, and when a checkpointed STARK was reused). */
-  proveSeconds: number;
-  /** Groth16 witness + prove (0 in mock mode). */
-  wrapSeconds: number;
-  /** Groth16 key setup (0 when the key came from the cache, and in mock mode). */
-  setupSeconds?: number;
-  shapeId?: string;
-  selector?: string;
-  /** True when the STARK proof came from the checkpoint. */
-  starkReused?: boolean;
 }
 
 /** A STARK proof kept by the relayer's store between runs. */

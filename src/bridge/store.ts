@@ -51,11 +51,15 @@ export interface ProofRow {
 
 export interface ProofDetails {
   mode: "mock" | "groth16";
+  /** STARK proving (0 in mock mode, and when a checkpointed STARK was reused). */
   proveSeconds: number;
+  /** Groth16 witness + prove (0 in mock mode). */
   wrapSeconds: number;
+  /** Groth16 key setup (0 when the key came from the cache, and in mock mode). */
   setupSeconds?: number;
   shapeId?: string;
   selector?: string;
+  /** True when the STARK proof came from the checkpoint. */
   starkReused?: boolean;
 }
 
