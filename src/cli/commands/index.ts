@@ -13,4 +13,15 @@ import { register as status } from "./status.ts";
 /** Each command module exports `register(program)`; add one line here per command. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [run, setup, prove, verify, vkey, demo, wrap, relay, deploy, status];
+export const commands: RegisterCommand[] = [
+  run,
+  setup,
+  prove,
+  verify,
+  vkey,
+  demo,
+  wrap,
+  relay,
+  deploy,
+  status,
+];
