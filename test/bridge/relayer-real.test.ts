@@ -74,6 +74,23 @@ function testDoubleStages(s: Stack, calls: Calls, selector = STUB_SELECTOR): Pro
   };
 }
 
+const FIXTURE = "circuits/test-groth16/fixture";
+
+/** A real snarkjs Groth16 proof from the committed statement-stub key (it accepts any statement). */
+async function statementStubProofBytes(
+  s: Stack,
+  publicValues: Uint8Array,
+  selector: string,
+): Promise<Uint8Array> {
+  const sj = await loadSnarkjs();
+  const { proof } = await sj.groth16.fullProve(
+    { programVKey: BigInt(s.programVKey), publicValuesDigest: publicValuesDigest(publicValues), k: 3n },
+    `${FIXTURE}/statement_stub.wasm`,
+    `${FIXTURE}/statement_stub.zkey`,
+  );
+  return encodeProofBytes(selector, fromSnarkjsProof(proof));
+}
+
 function crashAt(point: FaultPoint): (p: FaultPoint) => void {
   return (p) => {
     if (p === point) throw new Error(`injected crash ${point}`);
@@ -134,7 +151,6 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     // The committed statement-stub key (circuits/test-groth16/fixture) has the wrap circuit's two
     // public inputs but accepts any values: its proofs are real Groth16 proofs, only the STARK
     // link is missing. Everything on chain is the real-mode stack as `zkmips deploy` builds it.
-    const FIXTURE = "circuits/test-groth16/fixture";
     const { selector } = JSON.parse(readFileSync(`${FIXTURE}/sample-proof.json`, "utf8")) as {
       selector: string;
     };
@@ -157,18 +173,8 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     const stages = testDoubleStages(s, calls);
     stages.wrap = async (stark) => {
       calls.wrap++;
-      const sj = await loadSnarkjs();
-      const { proof } = await sj.groth16.fullProve(
-        {
-          programVKey: BigInt(s.programVKey),
-          publicValuesDigest: publicValuesDigest(stark.publicValues),
-          k: 3n,
-        },
-        `${FIXTURE}/statement_stub.wasm`,
-        `${FIXTURE}/statement_stub.zkey`,
-      );
       return {
-        proofBytes: encodeProofBytes(selector, fromSnarkjsProof(proof)),
+        proofBytes: await statementStubProofBytes(s, stark.publicValues, selector),
         setupSeconds: 0,
         wrapSeconds: 1,
         shapeId: "statement-stub-fixture",
@@ -243,7 +249,6 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     const s = await deployStack(c, { groth16: true });
     await s.send(10);
     const calls = { preflight: 0, stark: 0, wrap: 0 };
-    const FIXTURE = "circuits/test-groth16/fixture";
     const { selector } = JSON.parse(readFileSync(`${FIXTURE}/sample-proof.json`, "utf8")) as {
       selector: string;
     };
@@ -272,17 +277,7 @@ describe("relayer in real mode (test-double prover stages, real gateway route)",
     const stages = testDoubleStages(s, calls, selector);
     stages.wrap = async (stark) => {
       calls.wrap++;
-      const sj = await loadSnarkjs();
-      const { proof } = await sj.groth16.fullProve(
-        {
-          programVKey: BigInt(s.programVKey),
-          publicValuesDigest: publicValuesDigest(stark.publicValues),
-          k: 3n,
-        },
-        `${FIXTURE}/statement_stub.wasm`,
-        `${FIXTURE}/statement_stub.zkey`,
-      );
-      const proofBytes = encodeProofBytes(selector, fromSnarkjsProof(proof));
+      const proofBytes = await statementStubProofBytes(s, stark.publicValues, selector);
       return { proofBytes, setupSeconds: 0, wrapSeconds: 1, shapeId: "other-shape", selector };
     };
     try {
