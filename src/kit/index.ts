@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { getBytes, hexlify, type BaseContract, type Signer } from "ethers";
 import { ZkmipsError } from "../errors.ts";
-import { execute, loadElf } from "../mips/index.ts";
+import { CycleLimitError, execute, loadElf, type ExecutionResult } from "../mips/index.ts";
+import { MAX_CYCLES } from "../mips/air/witness.ts";
 
 /** Bump when anything that changes proofs changes (it is part of every cache key). */
 export const KIT_PROVER_VERSION = "zkmips-kit-3";
@@ -66,13 +67,19 @@ export async function deployVerifierStack(
   },
 ): Promise<VerifierStack> {
   if (!/^0x[0-9a-fA-F]{8}$/.test(opts.selector)) {
-    throw new ZkmipsError(`selector must be 4 bytes of hex, got ${opts.selector}`);
+    throw new ZkmipsError(`deployVerifierStack: selector must be 4 bytes of hex, got ${opts.selector}`);
   }
   const [owner] = await ethers.getSigners();
   let g16: DeployedContract | { address: string };
   if (opts.groth16Verifier !== undefined) g16 = { address: opts.groth16Verifier };
   else if (opts.verifierSol !== undefined) {
-    if (opts.contractName === undefined) throw new ZkmipsError("verifierSol needs contractName");
+    if (opts.contractName === undefined)
+      throw new ZkmipsError("deployVerifierStack: verifierSol needs contractName");
+    if (!existsSync(opts.verifierSol))
+      throw new ZkmipsError(
+        `deployVerifierStack: the Groth16 verifier ${opts.verifierSol} does not exist`,
+        "run proveForTest in real mode again (it sets the key up and writes the verifier)",
+      );
     // Compiled with the npm solc and the settings of hardhat.config.ts (Hardhat's build does not see the cache).
     const { compileSolidity, deploy } = await import("../bridge/artifacts.ts");
     const d = await deploy(
@@ -154,6 +161,67 @@ interface CacheEntry {
   groth16?: KitGroth16Verifier;
 }
 
+const HEX = /^0x([0-9a-f]{2})*$/i;
+
+/** The entry in `file` if it is a well-formed entry of this kit version and mode, else the reason not. */
+function readCacheEntry(file: string, mode: "mock" | "groth16"): CacheEntry | string {
+  let e: Partial<CacheEntry>;
+  try {
+    e = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheEntry>;
+  } catch (err) {
+    return `unreadable (${(err as Error).message.split("\n")[0]})`;
+  }
+  if (typeof e !== "object" || e === null) return "not a JSON object";
+  if (e.version !== KIT_PROVER_VERSION) return `written by kit version ${String(e.version)}`;
+  if (e.mode !== mode) return `mode ${String(e.mode)}, not ${mode}`;
+  const g = e.groth16;
+  const ok =
+    typeof e.publicValues === "string" &&
+    HEX.test(e.publicValues) &&
+    typeof e.proofBytes === "string" &&
+    HEX.test(e.proofBytes) &&
+    Number.isInteger(e.exitCode) &&
+    Number.isInteger(e.cycles) &&
+    (mode === "mock"
+      ? g === undefined
+      : typeof g === "object" &&
+        g !== null &&
+        [g.selector, g.verifierSol, g.contractName, g.shapeId, g.programVKey].every(
+          (x) => typeof x === "string",
+        ));
+  if (!ok) return "malformed";
+  // A real proof is only usable with its key's verifier (a deleted key cache makes it stale).
+  if (g !== undefined && !existsSync(g.verifierSol)) return `its verifier ${g.verifierSol} is gone`;
+  return e as CacheEntry;
+}
+
+/**
+ * Runs the guest as the prover would (cycle limit MAX_CYCLES); in real mode refuses a run that
+ * cannot be wrapped (non-zero exit) before anything is proven.
+ */
+function runGuest(elf: Uint8Array, input: Uint8Array, o: ProveForTestOptions): ExecutionResult {
+  const program = loadElf(elf);
+  let run: ExecutionResult;
+  try {
+    run = execute(program, { input, hints: o.hints, maxCycles: MAX_CYCLES, stdout: () => {} });
+  } catch (e) {
+    if (e instanceof CycleLimitError)
+      throw new ZkmipsError(
+        `proveForTest: the guest runs more than ${MAX_CYCLES} cycles, one proof covers at most ${MAX_CYCLES} (MAX_CYCLES)`,
+        "prove a shorter run",
+      );
+    throw e;
+  }
+  if (!o.mock && run.exitCode !== 0) {
+    const why = new TextDecoder().decode(run.stderr).trim().split("\n").pop();
+    throw new ZkmipsError(
+      `proveForTest: the guest exits with status ${run.exitCode} on this input${why ? ` (${why})` : ""}; only status 0 can be proven (nothing was proven)`,
+      "fix the input, or use { mock: true } to test the app's handling of the run without a proof",
+    );
+  }
+  return run;
+}
+
 async function realProof(
   elf: Uint8Array,
   input: Uint8Array,
@@ -171,9 +239,6 @@ async function realProof(
     const { ONCHAIN_OPTIONS } = await import("../stark/options.ts");
     const padTo = shapeChooser("auto", ONCHAIN_OPTIONS).padTo;
     const proof = await proveElf(elf, { input, hints: o.hints, padTo, options: ONCHAIN_OPTIONS });
-    if (proof.exitCode !== 0) {
-      throw new ZkmipsError(`guest exited with ${proof.exitCode}; only exit code 0 can be wrapped`);
-    }
     const vkey = await vkeyOfElf(elf, ONCHAIN_OPTIONS);
     const w = await mipsWrapInput(proof.file, vkey, ONCHAIN_OPTIONS, { requireShape: true });
     const { key } = await setupWrap(w.shape, { mode: "dev", log: o.log });
@@ -186,7 +251,7 @@ async function realProof(
       mode: "groth16",
       groth16: {
         selector: key.meta.selector,
-        verifierSol: key.paths.verifier,
+        verifierSol: path.resolve(key.paths.verifier),
         contractName: key.meta.contractName,
         shapeId: r.file.shapeId,
         programVKey: r.file.programVKey,
@@ -199,50 +264,48 @@ async function realProof(
 }
 
 /**
- * Runs (mock) or proves and wraps (real, dev Groth16 key: NOT for production) `elf` on `input`,
- * reusing a cached result for the same ELF, input, hints, mode and kit version.
+ * Runs (mock) or proves and wraps (real, dev Groth16 key: NOT for production) `elf` (its bytes,
+ * or the path of the ELF file) on `input`, reusing a cached result for the same ELF, input,
+ * hints, mode and kit version. A cache entry that is unreadable, malformed, of another kit
+ * version or whose verifier is gone is recomputed and overwritten (logged through `log`).
+ * Real mode executes the guest first and refuses a non-zero exit before proving anything.
  */
 export async function proveForTest(
-  elf: Uint8Array,
+  elf: Uint8Array | string,
   input: Uint8Array,
   o: ProveForTestOptions,
 ): Promise<TestProof> {
+  const elfBytes = typeof elf === "string" ? readElf(elf) : elf;
   const mode = o.mock ? "mock" : "groth16";
-  const key = proofCacheKey(elf, input, mode, o.hints);
+  const key = proofCacheKey(elfBytes, input, mode, o.hints);
   const dir = o.cacheDir ?? path.join(process.cwd(), ".zkmips", "proof-cache");
   const file = path.join(dir, `${key}.json`);
   if (existsSync(file)) {
-    try {
-      const e = JSON.parse(readFileSync(file, "utf8")) as CacheEntry;
-      if (e.version === KIT_PROVER_VERSION && e.mode === mode) {
-        return {
-          publicValues: getBytes(e.publicValues),
-          proofBytes: getBytes(e.proofBytes),
-          exitCode: e.exitCode,
-          cycles: e.cycles,
-          mode,
-          cached: true,
-          key,
-          groth16: e.groth16,
-        };
-      }
-    } catch {
-      // A corrupt entry is recomputed and overwritten.
+    const e = readCacheEntry(file, mode);
+    if (typeof e !== "string") {
+      return {
+        publicValues: getBytes(e.publicValues),
+        proofBytes: getBytes(e.proofBytes),
+        exitCode: e.exitCode,
+        cycles: e.cycles,
+        mode,
+        cached: true,
+        key,
+        groth16: e.groth16,
+      };
     }
+    o.log?.(`proof cache: recomputing ${file}: ${e}`);
   }
-  let r: Omit<TestProof, "cached" | "key">;
-  if (o.mock) {
-    const run = execute(loadElf(elf), { input, hints: o.hints, stdout: () => {}, stderr: () => {} });
-    r = {
-      publicValues: run.publicValues,
-      proofBytes: new Uint8Array(0),
-      exitCode: run.exitCode,
-      cycles: run.cycles,
-      mode,
-    };
-  } else {
-    r = await realProof(elf, input, o);
-  }
+  const run = runGuest(elfBytes, input, o);
+  const r: Omit<TestProof, "cached" | "key"> = o.mock
+    ? {
+        publicValues: run.publicValues,
+        proofBytes: new Uint8Array(0),
+        exitCode: run.exitCode,
+        cycles: run.cycles,
+        mode,
+      }
+    : await realProof(elfBytes, input, o);
   const entry: CacheEntry = {
     version: KIT_PROVER_VERSION,
     mode,
@@ -252,9 +315,27 @@ export async function proveForTest(
     cycles: r.cycles,
     groth16: r.groth16,
   };
-  mkdirSync(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(entry) + "\n");
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(entry) + "\n");
+    renameSync(tmp, file);
+  } catch (err) {
+    throw new ZkmipsError(
+      `proveForTest: cannot write the proof cache entry ${file}: ${(err as Error).message.split("\n")[0]}`,
+      "make the cache directory writable or pass another cacheDir",
+    );
+  }
   return { ...r, cached: false, key };
+}
+
+function readElf(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (err) {
+    throw new ZkmipsError(
+      `proveForTest: cannot read the guest ELF ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      "build the guest first (guests/build.sh) or pass the ELF's bytes",
+    );
+  }
 }

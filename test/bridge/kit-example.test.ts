@@ -4,7 +4,7 @@
  * free; and the Groth16 verifier stack fixture.
  */
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -15,6 +15,7 @@ import {
   proofCacheKey,
   proveForTest,
 } from "../../src/kit/index.ts";
+import { ZkmipsError } from "../../src/errors.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const ELF = new Uint8Array(readFileSync("guests/fibonacci/fibonacci.elf"));
@@ -28,6 +29,16 @@ function fib(n: number): bigint {
   let [a, b] = [0n, 1n];
   for (let i = 0; i < n; i++) [a, b] = [b, (a + b) & ((1n << 64n) - 1n)];
   return a;
+}
+
+async function refusal(p: Promise<unknown>): Promise<ZkmipsError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).to.be.instanceOf(ZkmipsError);
+    return e as ZkmipsError;
+  }
+  throw new Error("expected a ZkmipsError");
 }
 
 async function appFixture() {
@@ -96,6 +107,94 @@ describe("kit: an app's Hardhat test with the mock verifier and the proof cache"
     forged[4] ^= 1;
     await app.submit(forged, "0x");
     expect(await app.fibonacci(12)).to.not.equal(fib(12));
+  });
+
+  it("takes the ELF's path; a missing or malformed ELF is one ZkmipsError line", async () => {
+    const p = await proveForTest("guests/fibonacci/fibonacci.elf", u32(10), { mock: true, cacheDir });
+    expect(p.key).to.equal(proofCacheKey(ELF, u32(10), "mock"));
+    const missing = await refusal(proveForTest("guests/nope/nope.elf", u32(1), { mock: true, cacheDir }));
+    expect(missing.message).to.equal("proveForTest: cannot read the guest ELF guests/nope/nope.elf: ENOENT");
+    const junk = await refusal(proveForTest(Uint8Array.of(1, 2, 3), u32(1), { mock: false, cacheDir }));
+    expect(junk.message).to.match(/^malformed guest ELF: file is 3 bytes/);
+  });
+
+  it("real mode refuses a guest that exits non-zero before proving anything, quoting its error", async function () {
+    // Proving takes minutes: a refusal after the prover would time this test out.
+    this.timeout(20_000);
+    const logs: string[] = [];
+    const e = await refusal(
+      proveForTest(ELF, new Uint8Array(0), { mock: false, cacheDir, log: (l) => logs.push(l) }),
+    );
+    expect(e.message).to.equal(
+      "proveForTest: the guest exits with status 2 on this input (fibonacci: expected n as a 4-byte little-endian u32 on the input); only status 0 can be proven (nothing was proven)",
+    );
+    expect(logs).to.deep.equal([]);
+    expect(
+      existsSync(path.join(cacheDir, `${proofCacheKey(ELF, new Uint8Array(0), "groth16")}.json`)),
+    ).to.equal(false);
+    // Mock mode reports the exit code instead (the app test may check how a failed run is handled).
+    const m = await proveForTest(ELF, new Uint8Array(0), { mock: true, cacheDir });
+    expect(m.exitCode).to.equal(2);
+  });
+
+  it("recomputes a corrupt or malformed cache entry and says so through log", async () => {
+    const key = proofCacheKey(ELF, u32(8), "mock");
+    const file = path.join(cacheDir, `${key}.json`);
+    const good = {
+      version: KIT_PROVER_VERSION,
+      mode: "mock",
+      publicValues: "0x",
+      proofBytes: "0x",
+      exitCode: 0,
+    };
+    for (const [content, why] of [
+      ["{ truncated", /unreadable/],
+      ["null", /not a JSON object/],
+      [JSON.stringify({ ...good, cycles: 1, publicValues: "0xzz" }), /malformed/],
+      [JSON.stringify(good), /malformed/], // no cycles
+      [JSON.stringify({ ...good, cycles: 1, mode: "groth16" }), /mode groth16, not mock/],
+    ] as const) {
+      writeFileSync(file, content);
+      const logs: string[] = [];
+      const p = await proveForTest(ELF, u32(8), { mock: true, cacheDir, log: (l) => logs.push(l) });
+      expect(p.cached).to.equal(false);
+      expect(p.publicValues.length).to.equal(12);
+      expect(logs).to.have.length(1);
+      expect(logs[0]).to.match(why);
+      expect((await proveForTest(ELF, u32(8), { mock: true, cacheDir })).cached).to.equal(true);
+    }
+  });
+
+  it("a real-mode cache hit needs its verifier file: a hit while it exists, recomputed when it is gone", async function () {
+    this.timeout(20_000);
+    // The empty input makes fibonacci exit 2, so a recomputation stops at the refusal, before proving.
+    const none = new Uint8Array(0);
+    const file = path.join(cacheDir, `${proofCacheKey(ELF, none, "groth16")}.json`);
+    const verifierSol = path.join(cacheDir, "Verifier.sol");
+    writeFileSync(verifierSol, "// stand-in\n");
+    const entry = {
+      version: KIT_PROVER_VERSION,
+      mode: "groth16",
+      publicValues: "0x0a",
+      proofBytes: "0x" + "11".repeat(260),
+      exitCode: 0,
+      cycles: 5,
+      groth16: { selector: "0x12345678", verifierSol, contractName: "V", shapeId: "s", programVKey: VKEY },
+    };
+    writeFileSync(file, JSON.stringify(entry));
+    const hit = await proveForTest(ELF, none, { mock: false, cacheDir });
+    expect(hit.cached).to.equal(true);
+    expect(hit.groth16).to.deep.equal(entry.groth16);
+    expect(hit.proofBytes.length).to.equal(260);
+    rmSync(verifierSol);
+    const logs: string[] = [];
+    const e = await refusal(proveForTest(ELF, none, { mock: false, cacheDir, log: (l) => logs.push(l) }));
+    expect(logs[0]).to.match(/its verifier .*Verifier\.sol is gone$/);
+    expect(e.message).to.match(/^proveForTest: the guest exits with status 2/);
+    const d = await refusal(
+      deployVerifierStack(ethers, { selector: "0x12345678", verifierSol, contractName: "V" }),
+    );
+    expect(d.message).to.match(/^deployVerifierStack: the Groth16 verifier .* does not exist$/);
   });
 
   it("deployVerifierStack compiles a generated verifier file (solc) and a real Groth16 proof passes", async () => {
