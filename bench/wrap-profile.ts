@@ -1,5 +1,6 @@
 /**
- * `npx tsx bench/wrap-profile.ts [--heights 9,8,9,...] [--queries N] [--log-blowup B] [--depth D]
+ * `npx tsx bench/wrap-profile.ts [--heights 9,8,9,...] [--queries N] [--log-blowup B] [--log-arity A]
+ * [--log-final F] [--grinding G] [--depth D]
  * [--keccak] [--sysmisc]`: emits
  * the MIPS wrap circuit (statement + STARK verifier) at DEFAULT_OPTIONS (or with those two
  * options changed) in compile mode and prints its
@@ -28,6 +29,9 @@ const options = {
   ...DEFAULT_OPTIONS,
   numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries),
   logBlowup: Number(arg("--log-blowup") ?? DEFAULT_OPTIONS.logBlowup),
+  logFoldingArity: Number(arg("--log-arity") ?? DEFAULT_OPTIONS.logFoldingArity),
+  logFinalPolyLen: Number(arg("--log-final") ?? DEFAULT_OPTIONS.logFinalPolyLen),
+  grindingBits: Number(arg("--grinding") ?? DEFAULT_OPTIONS.grindingBits),
 };
 const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
 // The AIR variant of a run that uses no optional tables (as proveMips picks it for fibonacci);
