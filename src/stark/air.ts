@@ -7,8 +7,10 @@
  * d = alpha + b + sum_j beta^(j+1) v_j (alpha = chal(0), beta = chal(1)); a send adds m/d, a
  * receive subtracts it. Interactions are grouped so each group's helper column h (an
  * extension column) satisfies h * prod d_i = sum_i +-m_i prod_{l != i} d_l within the table's
- * degree budget (max(3, user degree)). A running-sum column phi has phi[0] = sum_g h_g[0],
- * phi[i+1] = phi[i] + sum_g h_g[i+1], phi[n-1] = cumSum(table). The global balance
+ * degree budget (max(3, user degree)). A running-sum column phi holds the sum of the h's over
+ * the rows BEFORE the current one: phi[0] = 0, phi[i+1] = phi[i] + sum_g h_g[i] and
+ * phi[n-1] + sum_g h_g[n-1] = cumSum(table), so only phi is read at the next row (the helper
+ * columns are opened at zeta only; see next-columns.ts). The global balance
  * constraint is sum_t cumSum(t) + sum_k +-m_k / d_k = 0 over the public interactions.
  */
 import { ZkmipsError } from "../errors.ts";
@@ -264,13 +266,16 @@ export class AirBuilder {
           );
           logup.push(h.mul(product(ds)).sub(num));
         });
+        // Sound: the first-row and transition constraints give phi[i] = sum over rows r < i of
+        // sum_g h_g[r] by induction on i (0 <= i <= n-1), so the last-row constraint states
+        // cumSum = sum over ALL rows of sum_g h_g, and each h_g[r] is pinned by its group
+        // constraint above. Only phi is read at the next row.
         const phi = col("aux", groups.length);
         const phiNext = col("aux", groups.length, true);
-        const hs = groups.map((_, gi) => col("aux", gi));
-        const hsNext = groups.map((_, gi) => col("aux", gi, true));
-        logup.push(isFirstRow().mul(phi.sub(sum(hs))));
-        logup.push(isTransition().mul(phiNext.sub(phi).sub(sum(hsNext))));
-        logup.push(isLastRow().mul(phi.sub(cumSum(tb.index))));
+        const rowSum = sum(groups.map((_, gi) => col("aux", gi)));
+        logup.push(isFirstRow().mul(phi));
+        logup.push(isTransition().mul(phiNext.sub(phi).sub(rowSum)));
+        logup.push(isLastRow().mul(phi.add(rowSum).sub(cumSum(tb.index))));
       }
       const constraints = [...tb.userConstraints, ...logup];
       for (const node of topoOrder(constraints)) {

@@ -3,7 +3,9 @@
  * columns concatenated, width W) and quotient columns Q (width 4D), alpha = alpha_F:
  *   R_T(x) = sum_c alpha^c T_c(x),  R_Q(x) = sum_c alpha^c Q_c(x)
  *   RO_t(x) = [R_T(x) - R_T(z) + alpha^(2W) (R_Q(x) - R_Q(z))] / (x - z)
- *           + alpha^W [R_T(x) - R_T(z w_t)] / (x - z w_t)
+ *           + alpha^W [R_N(x) - R_N(z w_t)] / (x - z w_t)
+ * with R_N(x) = sum_k alpha^k T_(N_k)(x) over the columns read at the next row only
+ * (N = nextColumns(t).trace, next-columns.ts; no z w_t term when N is empty),
  * and for each LDE height h: RO_h = sum over tables t of height h (in table order) of
  * alpha^(off_t) RO_t, off_t = sum of (2W + 4D) over the earlier tables of that height.
  *

@@ -8,7 +8,10 @@
  *   commitments  main root | aux root (iff some table has LogUp columns) | quotient root
  *   cumsums      one extension element per table with LogUp columns
  *   openings     per table: pre@z, pre@zw, main@z, main@zw, aux@z, aux@zw (one extension
- *                element per committed base column), quotient@z
+ *                element per committed base column), quotient@z; the @zw lists hold only the
+ *                columns some constraint reads at the next row (`nextColumns`, next-columns.ts:
+ *                derived from the AIR, never sent), the @z lists every column
+ * Version 2: @zw openings restricted to the next-row columns (version 1 opened every column).
  *   fri-commitments  one root per folding round
  *   final-poly       finalPolyLen extension coefficients
  *   pow              u32 nonce
@@ -24,6 +27,7 @@ import { BN254_R } from "../hash/poseidon-reference.ts";
 import type { MerkleOpening } from "../hash/merkle.ts";
 import type { AirDefinition } from "./air.ts";
 import { friSchedule } from "./domain.ts";
+import { nextColumns } from "./next-columns.ts";
 import { StarkVerifyError } from "./errors.ts";
 import {
   type OptionsProfile,
@@ -35,8 +39,9 @@ import {
 } from "./options.ts";
 
 export const PROOF_MAGIC = "ZKMS";
-export const PROOF_VERSION = 1;
+export const PROOF_VERSION = 2;
 
+/** Per group [at z (every column), at z·w (the `nextColumns` of the group, in that order)]. */
 export interface TableOpenings {
   readonly pre: readonly [Ext[], Ext[]];
   readonly main: readonly [Ext[], Ext[]];
@@ -201,10 +206,16 @@ export function encodeProof(air: AirDefinition, proof: StarkProof): Uint8Array {
   if (proof.auxRoot !== null) w.bn(proof.auxRoot);
   w.bn(proof.quotRoot);
   proof.cumSums.forEach((e) => w.ext(e));
-  for (const t of proof.openings) {
+  proof.openings.forEach((t, i) => {
+    const lens = openingLengths(air, i);
+    const got = [t.pre[0], t.pre[1], t.main[0], t.main[1], t.aux[0], t.aux[1], t.quot].map((l) => l.length);
+    if (got.some((g, k) => g !== lens[k]))
+      throw new Error(
+        `encodeProof: table ${air.tables[i].name} openings have lengths [${got}], expected [${lens}]`,
+      );
     for (const pair of [t.pre, t.main, t.aux]) for (const list of pair) list.forEach((e) => w.ext(e));
     t.quot.forEach((e) => w.ext(e));
-  }
+  });
   proof.friRoots.forEach((r) => w.bn(r));
   proof.finalPoly.forEach((e) => w.ext(e));
   w.u32(proof.powNonce);
@@ -212,8 +223,17 @@ export function encodeProof(air: AirDefinition, proof: StarkProof): Uint8Array {
     q.rounds.forEach((op) => writeOpening(w, op));
     q.fri.forEach((op) => writeOpening(w, op));
   }
-  void air;
   return w.bytes();
+}
+
+/**
+ * Lengths (extension values) of table i's opening lists in proof order: pre@z, pre@zw, main@z,
+ * main@zw, aux@z, aux@zw, quotient@z.
+ */
+export function openingLengths(air: AirDefinition, i: number): number[] {
+  const t = air.tables[i];
+  const nw = nextColumns(t).widths;
+  return [t.preWidth, nw.pre, t.mainWidth, nw.main, 4 * t.auxWidth, nw.aux, 4 * t.quotientChunks];
 }
 
 /**
@@ -297,11 +317,12 @@ export function decodeProof(
   r.section("cumsums");
   const cumSums = r.exts(air.tables.filter((t) => t.auxWidth > 0).length);
   r.section("openings");
-  const openings: TableOpenings[] = air.tables.map((t) => {
-    const pre: [Ext[], Ext[]] = [r.exts(t.preWidth), r.exts(t.preWidth)];
-    const main: [Ext[], Ext[]] = [r.exts(t.mainWidth), r.exts(t.mainWidth)];
-    const aux: [Ext[], Ext[]] = [r.exts(4 * t.auxWidth), r.exts(4 * t.auxWidth)];
-    const quot = r.exts(4 * t.quotientChunks);
+  const openings: TableOpenings[] = air.tables.map((_, i) => {
+    const [pz, pzw, mz, mzw, az, azw, q] = openingLengths(air, i);
+    const pre: [Ext[], Ext[]] = [r.exts(pz), r.exts(pzw)];
+    const main: [Ext[], Ext[]] = [r.exts(mz), r.exts(mzw)];
+    const aux: [Ext[], Ext[]] = [r.exts(az), r.exts(azw)];
+    const quot = r.exts(q);
     return { pre, main, aux, quot };
   });
   const sched = friSchedule(logHeights, options);

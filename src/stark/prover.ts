@@ -1,7 +1,7 @@
 /**
  * The STARK prover: commits preprocessed (setup), main, LogUp aux and quotient columns of all
  * tables in one mixed-height Merkle tree per round, opens everything at the out-of-domain
- * point z (and z*w_t for trace columns), and proves proximity of the batched DEEP quotients
+ * point z (and at z*w_t the trace columns read at the next row, `nextColumns`), and proves proximity of the batched DEEP quotients
  * with one FRI over all heights. See docs/stark.md for the protocol transcript order.
  */
 import { ZkmipsError } from "../errors.ts";
@@ -29,6 +29,7 @@ import { evalExt } from "./ood.ts";
 import { parallelCombine, warmEvalPool } from "./eval-pool.ts";
 import { parallelLdeColumns, parallelReduceRows, sharedU32, warmFieldPool } from "../field/pool.ts";
 import { invDifferences } from "./deep.ts";
+import { nextColumns } from "./next-columns.ts";
 import {
   wasmCoeffsToCosetBitrev,
   wasmCosetLdeBitrev,
@@ -231,6 +232,11 @@ function buildAux(
     p2 = 0,
     p3 = 0;
   for (let r = 0; r < n; r++) {
+    // phi[r] = sum of the h's over rows < r (air.ts: only phi is read at the next row).
+    cols[4 * G][r] = p0;
+    cols[4 * G + 1][r] = p1;
+    cols[4 * G + 2][r] = p2;
+    cols[4 * G + 3][r] = p3;
     for (let gi = 0; gi < G; gi++) {
       let h0 = 0,
         h1 = 0,
@@ -254,10 +260,6 @@ function buildAux(
       p2 = add(p2, h2);
       p3 = add(p3, h3);
     }
-    cols[4 * G][r] = p0;
-    cols[4 * G + 1][r] = p1;
-    cols[4 * G + 2][r] = p2;
-    cols[4 * G + 3][r] = p3;
   }
   return { cols, sum: [p0, p1, p2, p3] };
 }
@@ -612,11 +614,24 @@ export async function prove(
   const zeta = tr.challengeExt();
   const openings: TableOpenings[] = work.map((w) => {
     const zNext = escale(zeta, rootOfUnity(w.logN));
-    const two = (cols: readonly Uint32Array[]): [Ext[], Ext[]] => [
+    const nc = nextColumns(w.def);
+    const two = (cols: readonly Uint32Array[], next: readonly number[]): [Ext[], Ext[]] => [
       openColumns(cols, zeta, w.logN),
-      openColumns(cols, zNext, w.logN),
+      openColumns(
+        next.map((c) => cols[c]),
+        zNext,
+        w.logN,
+      ),
     ];
-    return { pre: two(w.pre), main: two(w.main), aux: two(w.aux), quot: evalCoeffs(w.quotCoeffs, zeta) };
+    return {
+      pre: two(w.pre, nc.pre),
+      main: two(w.main, nc.main),
+      aux: two(
+        w.aux,
+        nc.aux.flatMap((j) => [4 * j, 4 * j + 1, 4 * j + 2, 4 * j + 3]),
+      ),
+      quot: evalCoeffs(w.quotCoeffs, zeta),
+    };
   });
   for (const t of openings) {
     for (const pair of [t.pre, t.main, t.aux]) for (const list of pair) tr.absorbExts(list);
@@ -630,6 +645,7 @@ export async function prove(
   const offs = new Map<number, Ext>();
   const xsByLog = new Map<number, Uint32Array>();
   const invZByLog = new Map<number, Uint32Array>();
+  const zeroExts = new Uint32Array(4 << sched.logMax); // read-only zeros (a missing DEEP term)
   for (const w of work) {
     const t = w.def;
     const logL = w.logN + o.logBlowup;
@@ -658,22 +674,46 @@ export async function prove(
     await parallelReduceRows(w.quotLde, size, Q, alphaPows.subarray(0, 4 * Q), rQ, false);
     const op = openings[t.index];
     const trAt = (k: 0 | 1): Ext => reduceOpenings([...op.pre[k], ...op.main[k], ...op.aux[k]], alphaPows);
-    const aW = epow(alphaF, W);
-    const zNext = escale(zeta, rootOfUnity(w.logN));
-    const invZn = invDifferences(xsByLog.get(logL)!, zNext, aW);
     const off = offs.get(logL)!;
+    // The z term: acc += off·[R_T - R_T(z) + α^2W (R_Q - R_Q(z))]/(x - z) (no z·w term: zeros).
+    const none = zeroExts.subarray(0, 4 * size);
     wasmDeepCombine(
       ro.get(logL)!,
       rT,
       rQ,
       trAt(0),
       reduceOpenings(op.quot, alphaPows),
-      trAt(1),
+      EXT_ZERO,
       epow(alphaF, 2 * W),
       invZByLog.get(logL)!,
-      invZn,
+      none,
       off,
     );
+    // The z·w term over the next-row columns only: acc += off·α^W [R_N - R_N(zw)]/(x - zw),
+    // R_N = Σ_k α^k T_(N_k) with N = nextColumns(t).trace (dense powers, as the openings list).
+    const nc = nextColumns(t);
+    if (nc.trace.length > 0) {
+      const coef = new Uint32Array(4 * W);
+      nc.trace.forEach((c, k) => coef.set(alphaPows.subarray(4 * k, 4 * k + 4), 4 * c));
+      const rN = config.parallel ? sharedU32(4 * size) : new Uint32Array(4 * size);
+      let c0 = 0;
+      let first = true;
+      for (const [m, width] of [
+        [w.preLde, t.preWidth],
+        [w.mainLde, t.mainWidth],
+        [w.auxLde, 4 * t.auxWidth],
+      ] as const) {
+        if (width === 0) continue;
+        const part = coef.subarray(4 * c0, 4 * (c0 + width));
+        c0 += width;
+        if (part.every((v) => v === 0)) continue;
+        await parallelReduceRows(m, size, width, part, rN, !first);
+        first = false;
+      }
+      const zNext = escale(zeta, rootOfUnity(w.logN));
+      const invZn = invDifferences(xsByLog.get(logL)!, zNext, epow(alphaF, W));
+      wasmDeepCombine(ro.get(logL)!, rN, rN, EXT_ZERO, EXT_ZERO, trAt(1), EXT_ZERO, none, invZn, off);
+    }
     offs.set(logL, emul(off, epow(alphaF, 2 * W + Q)));
   }
   phase("deep-quotient");

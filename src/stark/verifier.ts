@@ -28,6 +28,7 @@ import { type AirDefinition, NUM_CHALLENGES } from "./air.ts";
 import { SHIFT, domainPoint, friSchedule } from "./domain.ts";
 import { StarkVerifyError } from "./errors.ts";
 import { evalPolyAtBase, foldCoset } from "./fri.ts";
+import { nextColumns, nextPosition } from "./next-columns.ts";
 import { evalExt } from "./ood.ts";
 import { type ProofOptions, validateOptions } from "./options.ts";
 import { type StarkProof, decodeProof, proofShape } from "./proof.ts";
@@ -121,12 +122,15 @@ function verifyDecoded(
       fail("ood-constraints", "out-of-domain point falls on the trace domain");
     const auxExt = (list: Ext[], j: number): Ext =>
       [0, 1, 2, 3].reduce<Ext>((acc, e) => eadd(acc, emul(basis(e), list[4 * j + e])), EXT_ZERO);
+    const nc = nextColumns(t);
     const values = evalExt(t.constraints, {
+      // At z·w only the next-row columns are opened, in nextColumns order.
       column: (group, index, next) => {
         const k = next ? 1 : 0;
-        if (group === "pre") return op.pre[k][index];
-        if (group === "main") return op.main[k][index];
-        return auxExt(op.aux[k], index);
+        const at = next ? nextPosition(nc, group, index) : index;
+        if (group === "pre") return op.pre[k][at];
+        if (group === "main") return op.main[k][at];
+        return auxExt(op.aux[k], at);
       },
       selector: (which) => {
         const nInv = inv(n);
@@ -231,13 +235,16 @@ function verifyDecoded(
       const op = proof.openings[ti];
       const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
       const Q = 4 * t.quotientChunks;
-      const rT = reduce([...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+      const row = [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)];
+      const rT = reduce(row);
+      // R_N: the next-row columns of the row, in the order of their z·w openings.
+      const rN = reduce(nextColumns(t).trace.map((c) => row[c]));
       const rQ = reduce(rowsOf("quot", ti));
       const cZ = reduce([...op.pre[0], ...op.main[0], ...op.aux[0]]);
       const cZn = reduce([...op.pre[1], ...op.main[1], ...op.aux[1]]);
       const cQ = reduce(op.quot);
       const atZ = eadd(esub(rT, cZ), emul(epow(alphaF, 2 * W), esub(rQ, cQ)));
-      const term = eadd(emul(atZ, invZ), emul(epow(alphaF, W), emul(esub(rT, cZn), invZn)));
+      const term = eadd(emul(atZ, invZ), emul(epow(alphaF, W), emul(esub(rN, cZn), invZn)));
       const off = offs.get(logL) ?? fromBase(1);
       const acc = eadd(ro.get(logL) ?? EXT_ZERO, emul(off, term));
       offs.set(logL, emul(off, epow(alphaF, 2 * W + Q)));

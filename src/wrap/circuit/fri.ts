@@ -10,6 +10,7 @@ import { reverseBits } from "../../field/ntt.ts";
 import type { AirDefinition } from "../../stark/air.ts";
 import { SHIFT, friSchedule } from "../../stark/domain.ts";
 import type { ProofOptions } from "../../stark/options.ts";
+import { nextColumns } from "../../stark/next-columns.ts";
 import { proofShape } from "../../stark/proof.ts";
 import type { Builder, Lc } from "../r1cs/builder.ts";
 import { COMMITTED_BOUND, KB_P, type Kb } from "../r1cs/gadgets/koalabear.ts";
@@ -136,9 +137,11 @@ function powExt(e: KoalaBearExt, x: KbExt, k: number): KbExt {
 /**
  * The reduced opening of one LDE height h at a query, kept as a fraction: with the tables of
  * that height t (in AIR order), off_t = α^(Σ_{s<t} (2W_s + Q_s)), and x the query's point,
- *   RO_h(x) = Σ_t off_t·[(rT_t − cZ_t + α^(2W_t)(rQ_t − cQ_t))/(x − ζ) + α^(W_t)(rT_t − cZn_t)/(x − ζω_h)]
+ *   RO_h(x) = Σ_t off_t·[(rT_t − cZ_t + α^(2W_t)(rQ_t − cQ_t))/(x − ζ) + α^(W_t)(rN_t − cZn_t)/(x − ζω_h)]
  *           = (A·(x − ζω_h) + B·(x − ζ)) / ((x − ζ)(x − ζω_h)),
- *   A = Σ_t (u_t·rT_t + v_t·rQ_t) − cA,  B = Σ_t w_t·rT_t − cB,
+ *   A = Σ_t (u_t·rT_t + v_t·rQ_t) − cA,  B = Σ_t w_t·rN_t − cB,
+ * (rN_t = Σ_k α^k·T_(N_k) over the next-row columns N = nextColumns(t).trace, whose z·w
+ * openings give cZn_t; a table without next-row columns adds nothing to B),
  * with u_t = s·off_t, v_t = s·off_t·α^(2W_t), w_t = s·off_t·α^(W_t), cA = Σ_t (u_t·cZ_t + v_t·cQ_t),
  * cB = Σ_t w_t·cZn_t all query-independent (s = β_r^(2^step) when this height rolls in after
  * FRI round r, else 1). This is exactly the TS verifier's sum, regrouped (ζω_h depends on h only).
@@ -249,10 +252,23 @@ export function emitFriChecks(
         let A = e.neg(h.cA);
         let B = e.neg(h.cB);
         for (const { ti, u, v, w } of h.tables) {
-          const rT = reduceBase(e, ap, [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)]);
+          const row = [...rowsOf("pre", ti), ...rowsOf("main", ti), ...rowsOf("aux", ti)];
+          const rT = reduceBase(e, ap, row);
           const rQ = reduceBase(e, ap, rowsOf("quot", ti));
           A = e.add(A, e.add(e.mul(u, rT), e.mul(v, rQ)));
-          B = e.add(B, e.mul(w, rT));
+          const next = nextColumns(air.tables[ti]).trace;
+          if (next.length > 0)
+            B = e.add(
+              B,
+              e.mul(
+                w,
+                reduceBase(
+                  e,
+                  ap,
+                  next.map((c) => row[c]),
+                ),
+              ),
+            );
         }
         const xz = e.sub(x, zeta);
         const xzn = e.sub(x, h.zNext);

@@ -11,6 +11,7 @@ import type { Ext } from "../../field/ext4.ts";
 import { inv, rootOfUnity } from "../../field/koalabear.ts";
 import { tagElement } from "../../hash/transcript.ts";
 import { type AirDefinition, NUM_CHALLENGES } from "../../stark/air.ts";
+import { nextColumns, nextPosition } from "../../stark/next-columns.ts";
 import type { ProofOptions } from "../../stark/options.ts";
 import type { StarkProof } from "../../stark/proof.ts";
 import { DOMAIN_TAG } from "../../stark/statement.ts";
@@ -20,6 +21,7 @@ import type { KbExt } from "../r1cs/gadgets/koalabear-ext.ts";
 import { TranscriptCircuit } from "../r1cs/gadgets/transcript.ts";
 import { OodEmitter } from "./ood.ts";
 
+/** Per group [at z (every column), at z·w (`nextColumns` of the group, in that order)]. */
 export interface TableOpeningsCircuit {
   readonly pre: [KbExt[], KbExt[]];
   readonly main: [KbExt[], KbExt[]];
@@ -100,11 +102,13 @@ export function emitOodCheck(
   tr.absorbElement(quotRoot);
   const zeta = tr.challengeExt();
 
-  // Openings at z and z·w, absorbed in the verifier's order (one packing per list).
+  // Openings at z (every column) and z·w (the next-row columns only), absorbed in the
+  // verifier's order (one packing per list): pre@z, pre@zw, main@z, main@zw, aux@z, aux@zw, quot.
   const openings: TableOpeningsCircuit[] = air.tables.map((t, ti) => {
     const op = p?.openings[ti];
+    const nw = nextColumns(t).widths;
     const pair = (g: "pre" | "main" | "aux", width: number): [KbExt[], KbExt[]] =>
-      [0, 1].map((pt) => Array.from({ length: width }, (_, c) => extIn(op?.[g][pt][c]))) as [
+      [width, nw[g]].map((len, pt) => Array.from({ length: len }, (_, c) => extIn(op?.[g][pt][c]))) as [
         KbExt[],
         KbExt[],
       ];
@@ -129,12 +133,14 @@ export function emitOodCheck(
       const { pre, main, aux, quot } = openings[ti];
       const logN = inp.logHeights[ti];
       const sel = em.selectors(zeta, logN, BigInt(inv(rootOfUnity(logN))));
+      const nc = nextColumns(t);
       const values = em.evaluate(t.constraints, {
         column: (group, index, next) => {
           const pt = next ? 1 : 0;
-          if (group === "pre") return pre[pt][index];
-          if (group === "main") return main[pt][index];
-          return em.auxExt(aux[pt], index);
+          const at = next ? nextPosition(nc, group, index) : index;
+          if (group === "pre") return pre[pt][at];
+          if (group === "main") return main[pt][at];
+          return em.auxExt(aux[pt], at);
         },
         selector: (which) => sel[which],
         pub: (i) => pubs[i],
