@@ -69,6 +69,12 @@ export interface ProveConfig {
   readonly parallel?: boolean;
   /** Receives phase timings in milliseconds (a phase may be reported several times: add them up). */
   readonly onPhase?: (phase: string, ms: number) => void;
+  /**
+   * Soundness tests only: receives each table's LogUp columns (4 base columns per extension
+   * column: the group columns, then the running sum) and its claimed sum before they are
+   * committed; may change the columns in place and return another claimed sum.
+   */
+  readonly tamperAux?: (table: number, cols: Uint32Array[], sum: Ext) => Ext | void;
 }
 
 /** Row-major LDE (n*blowup rows, bit-reversed coset order) of a list of columns. */
@@ -565,7 +571,9 @@ export async function prove(
     }
     for (const w of work) {
       if (w.def.auxWidth === 0) continue;
-      const { cols, sum } = buildAux(w, publicInputs, chal);
+      const built = buildAux(w, publicInputs, chal);
+      const { cols } = built;
+      const sum = config.tamperAux?.(w.def.index, cols, built.sum) ?? built.sum;
       w.aux = cols;
       w.auxLde = await lde2(cols);
       cum.set(sum, 4 * w.def.index);

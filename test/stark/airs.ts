@@ -136,3 +136,25 @@ export function mixed(logFib = 7): Instance {
     publicInputs: [c[n - 1], v[0]],
   };
 }
+
+/**
+ * A counter read at the next row next to columns that are not: main c (c' = c + 1, c = row
+ * index = the preprocessed column, also read at the next row), x (free) and y = x^2. Only c and
+ * the preprocessed column are opened at zeta*omega. Public input: the last counter value.
+ */
+export function nextCounter(logN = 5): Instance {
+  const n = 1 << logN;
+  const b = new AirBuilder("next-counter", 1, 1);
+  const idx = new Uint32Array(n).map((_, i) => i);
+  const t = b.addTable({ name: "counter", mainWidth: 3, preprocessed: [idx] });
+  t.assertFirst(t.main(0));
+  t.assertTransition(t.next(0).sub(t.main(0)).sub(1));
+  t.assertTransition(t.preNext(0).sub(t.pre(0)).sub(1));
+  t.assertEq(t.main(0), t.pre(0));
+  t.assertEq(t.main(2), t.main(1).mul(t.main(1)));
+  t.assertLast(t.main(0).sub(b.pub(0)));
+  const c = Uint32Array.from(idx);
+  const x = new Uint32Array(n).map((_, i) => (i * 7919 + 13) % 65521);
+  const y = x.map((v) => mul(v, v));
+  return { air: b.build(), traces: [{ main: [c, x, y] }], publicInputs: [n - 1] };
+}
