@@ -42,11 +42,7 @@ describeFull("kit: proveForTest real mode → deployVerifierStack → ProvenFibo
     expect(g.shapeId).to.match(/^mips-s12/);
     expect(ethers.hexlify(p.proofBytes.slice(0, 4))).to.equal(g.selector);
 
-    const stack = await deployVerifierStack(ethers, {
-      selector: g.selector,
-      verifierSol: g.verifierSol,
-      contractName: g.contractName,
-    });
+    const stack = await deployVerifierStack(ethers, { ...g });
     const app = await ethers.deployContract("ProvenFibonacci", [stack.gateway.address, g.programVKey]);
     const adapter = await ethers.getContractAt("MipsVerifierGroth16", stack.adapter.address);
 
