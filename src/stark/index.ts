@@ -45,4 +45,12 @@ export {
 } from "./prover.ts";
 export { verify, type VerifyConfig } from "./verifier.ts";
 export { StarkVerifyError } from "./errors.ts";
-export { decodeProof, encodeProof, profileOfProof, type StarkProof, type Section } from "./proof.ts";
+export {
+  decodeProof,
+  encodeProof,
+  openingLengths,
+  profileOfProof,
+  type StarkProof,
+  type Section,
+} from "./proof.ts";
+export { nextColumns, type NextColumns } from "./next-columns.ts";
