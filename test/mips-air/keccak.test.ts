@@ -101,19 +101,32 @@ describe("MIPS AIR: keccak-f precompile", function () {
   before(async () => {
     const r = execute(PROG, { trace: true });
     m = buildMachine(programImage(PROG));
-    // Keccak padded to 2^7 rows: room for an extra permutation block in one test.
-    w = generateWitness(m, summaryFromTrace(r.trace!), { padTo: { Keccak: 7 } });
+    // Keccak padded to 2^10 rows: room for an extra permutation block in one test.
+    w = generateWitness(m, summaryFromTrace(r.trace!), { padTo: { Keccak: 10 } });
     pk = await setup(m.air, OPTIONS);
   });
 
-  it("the executor's run satisfies the AIR: 48 Keccak rows, 50 KeccakMem rows, public values = keccak-f twice", () => {
+  it("the executor's run satisfies the AIR: 576 Keccak rows, 50 KeccakMem rows, public values = keccak-f twice", () => {
     expect(checkWitness(m.air, w.traces, w.publicInputs, m.constraintNames)).to.equal(null);
-    expect(w.rowsPerTable.get("Keccak")).to.equal(48);
+    expect(w.rowsPerTable.get("Keccak")).to.equal(576);
     expect(w.rowsPerTable.get("KeccakMem")).to.equal(50);
     const s = STATE.slice();
     keccakF(s);
     keccakF(s);
     expect(Buffer.from(w.publicValues).equals(Buffer.from(s.buffer, 0, 8))).to.equal(true);
+  });
+
+  it("16 chained permutations of a random state satisfy the AIR and equal @noble/hashes keccakP (all 200 bytes)", () => {
+    const state = new Uint32Array(randomBytes(200).buffer.slice(0));
+    const code = [...Array.from({ length: 16 }, () => keccakCall).flat(), ...li(4, 3), ...li(5, DATA)];
+    code.push(...li(6, 200), ...li(2, 4004), asm.syscall(), ...li(4, 0), ...li(2, 4246), asm.syscall());
+    const prog = program(code, { data: new Uint8Array(state.buffer.slice(0)) });
+    const mm = buildMachine(programImage(prog));
+    const ww = generateWitness(mm, summaryFromTrace(execute(prog, { trace: true }).trace!));
+    expect(ww.rowsPerTable.get("Keccak")).to.equal(16 * 288);
+    expect(checkWitness(mm.air, ww.traces, ww.publicInputs, mm.constraintNames)).to.equal(null);
+    for (let i = 0; i < 16; i++) keccakP(state, 24);
+    expect(Buffer.from(ww.publicValues).equals(Buffer.from(state.buffer))).to.equal(true);
   });
 
   it("proves and verifies (control); the proof file says the AIR has the Keccak tables", async () => {
@@ -153,40 +166,81 @@ describe("MIPS AIR: keccak-f precompile", function () {
       .with.property("check", "logup-balance");
   });
 
-  it("rejects a flipped state bit (ap, round 5)", async () => {
-    await mutate("Keccak", "ap7_13", 5, (v) => 1 - v);
-  });
-  it("rejects a flipped column-parity bit (c, round 0)", async () => {
-    await mutate("Keccak", "c2_40", 0, (v) => 1 - v);
-  });
-  it("rejects a skipped round index (f6 = 0 on round 6)", async () => {
-    await mutate("Keccak", "f6", 6, () => 0);
-  });
-  it("rejects a permutation that starts at round 1 (round flags shifted)", async () => {
+  // Row of step `s` of round `r` in permutation `p` (288-row blocks, 12 rows per round).
+  const at = (r: number, s: number, p = 0): number => 288 * p + 12 * r + s;
+
+  it("rejects a T-row lane bit flipped together with its parity bit (only the lane bus sees it)", async () => {
     const t = clone();
-    for (let r = 0; r < 24; r++) {
-      cellOf(t, "Keccak", `f${r}`, r).set(0);
-      if (r < 23) cellOf(t, "Keccak", `f${r + 1}`, r).set(1);
+    // Step 6 (sheet 0 again) only supplies C[0] to step 5's theta: no constraint carries its c.
+    const row = at(5, 6);
+    for (const c of ["l2_17", "c17"]) cellOf(t, "Keccak", c, row).set(1 - cellOf(t, "Keccak", c, row).get());
+    expect(await rejects(t)).to.equal("logup-balance");
+  });
+  it("rejects a flipped lane bit on a P row (chi input unlike the theta output sent)", async () => {
+    expect(await mutate("Keccak", "l3_40", at(7, 9), (v) => 1 - v)).to.equal("logup-balance");
+  });
+  it("rejects a flipped column-parity bit (c, T row)", async () => {
+    expect(await mutate("Keccak", "c22", at(0, 2), (v) => 1 - v)).to.equal("ood-constraints");
+  });
+  it("rejects a flipped parity bit on a duplicate sheet row (c on step 6 supplies C[0])", async () => {
+    expect(await mutate("Keccak", "c5", at(11, 6), (v) => 1 - v)).to.equal("ood-constraints");
+  });
+  it("rejects a carried parity bit unlike the previous row's (cm)", async () => {
+    expect(await mutate("Keccak", "cm9", at(4, 2), (v) => 1 - v)).to.equal("ood-constraints");
+  });
+  it("rejects a wrong round constant (iota bit of lane (0, 0) kept in c0)", async () => {
+    expect(await mutate("Keccak", "c0", at(3, 7), (v) => 1 - v)).to.equal("ood-constraints");
+  });
+  it("rejects a chi output bit of lane 0 at an iota position on a plane other than 0 (c31)", async () => {
+    expect(await mutate("Keccak", "c31", at(8, 10), (v) => 1 - v)).to.equal("ood-constraints");
+  });
+  it("rejects a step flag cleared (s3 = 0 on a step-3 row)", async () => {
+    expect(await mutate("Keccak", "s3", at(6, 3), () => 0)).to.equal("ood-constraints");
+  });
+  it("rejects a round flag moved (round 6 marked as round 7 on one row)", async () => {
+    const t = clone();
+    cellOf(t, "Keccak", "r6", at(6, 4)).set(0);
+    cellOf(t, "Keccak", "r7", at(6, 4)).set(1);
+    expect(await rejects(t)).to.equal("ood-constraints");
+  });
+  it("rejects a permutation that starts at round 1 (round flags shifted by one round)", async () => {
+    const t = clone();
+    for (let row = 0; row < 288; row++) {
+      const r = Math.floor(row / 12);
+      cellOf(t, "Keccak", `r${r}`, row).set(0);
+      if (r < 23) cellOf(t, "Keccak", `r${r + 1}`, row).set(1);
     }
     await rejects(t);
   });
-  it("rejects a wrong round constant (iota of round 3 xored with RC bit 0 again)", async () => {
-    await mutate("Keccak", "iota0", 3, (v) => v ^ 1);
+  it("rejects a step flag on a padding row (s0 after the last permutation)", async () => {
+    expect(await mutate("Keccak", "s0", 700, () => 1)).to.equal("ood-constraints");
   });
-  it("rejects a changed output limb (lane 9 after round 23)", async () => {
-    await mutate("Keccak", "app9_2", 23, (v) => v ^ 0x100);
+  it("rejects a timestamp changed inside a block (ts on one row)", async () => {
+    expect(await mutate("Keccak", "ts", at(9, 5), (v) => v + 1)).to.equal("ood-constraints");
   });
-  it("rejects a preimage that differs from the round-0 input", async () => {
-    await mutate("Keccak", "pre3_1", 0, (v) => v ^ 4);
+  it("rejects the state pointer changed inside a block (key0 on one row)", async () => {
+    expect(await mutate("Keccak", "key0", at(0, 1, 1), (v) => v + 2)).to.equal("ood-constraints");
   });
-  it("rejects a state word read that is not guest memory (KeccakMem input byte)", async () => {
-    await mutate("KeccakMem", "L_p0", 3, (v) => v ^ 1);
+  it("rejects a second block whose key0 is shifted throughout (no syscall sends it)", async () => {
+    const t = clone();
+    for (let row = 288; row < 576; row++)
+      cellOf(t, "Keccak", "key0", row).set(cellOf(t, "Keccak", "key0", row).get() + 2);
+    expect(await rejects(t)).to.equal("logup-balance");
   });
-  it("rejects a written word that is not the permutation's output (KeccakMem output byte)", async () => {
-    await mutate("KeccakMem", "H_v2", 7, (v) => v ^ 1);
+  it("rejects a state word read that is not guest memory (KeccakMem input byte: a round-0 lane limb)", async () => {
+    expect(await mutate("KeccakMem", "L_p0", 3, (v) => v ^ 1)).to.equal("logup-balance");
   });
-  it("rejects a lane at a wrong address (KeccakMem key + 2)", async () => {
-    await mutate("KeccakMem", "key", 4, (v) => v + 2);
+  it("rejects a written word that is not the permutation's output (KeccakMem output byte: a round-24 limb)", async () => {
+    expect(await mutate("KeccakMem", "H_v2", 7, (v) => v ^ 1)).to.equal("logup-balance");
+  });
+  it("rejects a KeccakMem lane index + 1 (a lane at the next lane's address)", async () => {
+    expect(await mutate("KeccakMem", "lane", 4, (v) => v + 1)).to.equal("logup-balance");
+  });
+  it("rejects a KeccakMem duplicate flag flipped (sheet-0/4 lanes are consumed twice)", async () => {
+    expect(await mutate("KeccakMem", "dup", 5, (v) => 1 - v)).to.equal("logup-balance");
+  });
+  it("rejects a lane at a wrong address (KeccakMem key0 + 2)", async () => {
+    expect(await mutate("KeccakMem", "key0", 4, (v) => v + 2)).to.equal("logup-balance");
   });
   it("rejects a lane access at a wrong timestamp (KeccakMem ts - 1)", async () => {
     await mutate("KeccakMem", "ts", 30, (v) => v - 1);
@@ -194,20 +248,17 @@ describe("MIPS AIR: keccak-f precompile", function () {
   it("rejects a wrong previous timestamp of a state word (KeccakMem L_pts)", async () => {
     await mutate("KeccakMem", "L_pts", 27, (v) => v + 1);
   });
-  it("rejects the call's state pointer changed inside the chip (Keccak key on round 0)", async () => {
-    await mutate("Keccak", "key", 24, (v) => v + 2);
-  });
   it("rejects a keccakf syscall with no Keccak rows (second permutation removed)", async () => {
     const t = clone();
     const ti = m.tableIndex.get("Keccak")!;
-    for (const c of t[ti].main) c.fill(0, 24, 48);
-    await rejects(t, ["logup-balance"]);
+    for (const c of t[ti].main) c.fill(0, 288, 576);
+    expect(await rejects(t)).to.equal("logup-balance");
   });
   it("rejects a Keccak permutation with no syscall (first permutation repeated in the padding)", async () => {
     const t = clone();
     const ti = m.tableIndex.get("Keccak")!;
-    for (const c of t[ti].main) c.copyWithin(48, 0, 24);
-    await rejects(t, ["logup-balance"]);
+    for (const c of t[ti].main) c.copyWithin(576, 0, 288);
+    expect(await rejects(t)).to.equal("logup-balance");
   });
   it("rejects a KeccakMem row with no Keccak lane (is_real on a padding row)", async () => {
     await mutate("KeccakMem", "is_real", 60, () => 1);
@@ -239,7 +290,7 @@ describe("MIPS AIR: keccak-f precompile", function () {
       expect(Buffer.from(r.publicValues.subarray(4)).equals(Buffer.from(ref.buffer, 0, 8))).to.equal(true);
       const mm = buildMachine(programImage(prog));
       const ww = generateWitness(mm, summaryFromTrace(r.trace!));
-      expect(ww.rowsPerTable.get("Keccak")).to.equal(24 * n);
+      expect(ww.rowsPerTable.get("Keccak")).to.equal(288 * n);
       expect(checkWitness(mm.air, ww.traces, ww.publicInputs, mm.constraintNames)).to.equal(null);
     }
   });

@@ -10,7 +10,8 @@
  * - EXIT    (code): produced by the exit syscall, received by the verifier from the public exit code.
  * - IO      (ts, ptr, remaining, kind, pvIndex): the byte transfer chain of a read/write syscall.
  * - KECCAK  (ts, key): a keccakf syscall's state (first word key) and the timestamp of its accesses.
- * - KECCAK_LANE (ts, key, in0..in3, out0..out3): one lane (words key, key + 1) as 16-bit limbs.
+ * - KECCAK_LANE (ts, key0, round, id, l0..l3): a lane of a keccakf call's state as 16-bit limbs, the
+ *   input of `round` (id = lane 0..24) or its theta output (id = 25 + lane); see chips/keccak.ts.
  */
 export const Bus = {
   STATE: 1,

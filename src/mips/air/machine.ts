@@ -80,7 +80,7 @@ export interface MachineOptions {
   /**
    * Include the Keccak and KeccakMem tables (default true). They come last and have no
    * preprocessed columns, so the AIR without them is a prefix with the same programVKey; a proof
-   * of a run without keccakf calls may omit them (2,657 columns less to open). Without them the
+   * of a run without keccakf calls may omit them (515 main columns less to open). Without them the
    * Syscall chip's KECCAK sends have no receiver, so a keccakf call cannot be proven.
    */
   keccak?: boolean;

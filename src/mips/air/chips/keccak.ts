@@ -1,49 +1,54 @@
 /**
- * The keccak-f[1600] precompile: the Keccak round table and the KeccakMem table.
+ * The keccak-f[1600] precompile: the narrow Keccak table and the KeccakMem table.
  *
  * The Syscall chip's keccakf row (syscall 0x10109, state pointer in $a0) sends
- * `KECCAK(ts, key)` with ts = clk + 7 and key = the state's first word key (address >> 2).
+ * `KECCAK(ts, key0)` with ts = clk + 7 and key0 = the state's first word key (address >> 2).
  *
- * **Keccak** (2,630 columns, 24 rows per permutation, one per round, the Plonky3 keccak-air layout):
- * - `f0..f23`: one-hot round flags (all zero on an inactive row); `f_i` = next row's `f_{i+1}`, the
- *   first row starts a permutation or is inactive, the last row ends one or is inactive, so every
- *   permutation is a full block of 24 rows with rounds 0..23 in order.
- * - `ts`, `key`, `pre` (25 lanes x 4 16-bit limbs): the call and the input state, constant across
- *   the block; `pre = a` on round 0.
- * - `a` (100 limbs): the round's input. `c` (5 x 64 bits): column parities; `cp` = c[x] ^ c[x-1] ^
- *   rot(c[x+1], 1); `ap` (1,600 bits): the state after theta. Constraints: each limb of `a` is the
- *   composition of ap ^ c ^ cp (so ap is a's theta image given c, cp) and the parity of ap's column
- *   (x, z) is cp[x][z] (so c is a's column parity).
- * - rho and pi are a renaming of ap's bits; chi is written over them: `app` (lanes 1..24 as 16-bit
- *   limbs) and `app0` (lane 0 as 64 bits); iota: `iota` (4 limbs) = app0 ^ RC where RC's bits are
- *   sums of round flags times the constants' bits.
- * - The next row's `a` is this row's output (iota for lane 0, app otherwise) within a block.
- * - Round 23 sends `KECCAK_LANE(ts, key + 2 l, pre_l limbs, out_l limbs)` for each lane l.
- * - Inactive rows are all zero (a = pre = ts = key = 0 forces the rest).
+ * **Keccak** (486 columns, {@link KECCAK_ROWS_PER_PERM} = 288 rows per permutation: 12 per round).
+ * Columns: `l{j}_{z}` five 64-bit lanes as bits, `c{z}` and `cm{z}` (64 bits each), one-hot step
+ * flags `s0..s11`, one-hot round flags `r0..r23`, `ts` and `key0` (constant through a block).
+ * Steps of a round (input state A, theta output A', B = rho/pi of A', chi/iota output A''):
+ * - T steps 0..6 hold the sheets x = 4, 0, 1, 2, 3, 4, 0: `l{y}` = A[x, y] (received), `c` = their
+ *   column parity (Σ_y l_y - c ∈ {0, 2, 4}); `cm` on steps 1..5 is the previous row's `c` (C[x-1]),
+ *   the next row's `c` is C[x+1], so steps 1..5 send A'[x, y] = A[x, y] ^ C[x-1] ^ rot(C[x+1], 1)
+ *   as the THETA message of lane (x, y). Steps 0 and 6 only supply C[4] and C[0].
+ * - P steps 7..11 hold the planes Y = 0..4 of B: `l{X}` = B[X, Y], received as the THETA message
+ *   of its source lane (rho's rotation undone on the receiving side, where limbs are linear), and
+ *   send A''[X, Y] = B[X] ^ (~B[X+1] & B[X+2]) (^ RC on lane (0, 0)) as the round-(r + 1) input.
+ *   Chi's output bit of lane X = 0 at the 7 positions round constants use is kept in `c` (the iota
+ *   constraint), so iota costs no column.
+ * - Messages on KECCAK_LANE: (ts, key0, round, id, 4 16-bit limbs), id = lane (x + 5y) for round
+ *   inputs, 25 + lane for theta outputs. Round inputs of sheets 0 and 4 are received twice (steps
+ *   0/5 and 1/6), so their senders use multiplicity 2. KeccakMem sends round 0 and receives round 24.
+ * - Step flags: next s_{i+1} = s_i, next s0 (1 - next r0) = s11 (1 - r23); round flags constant
+ *   within a round and advanced by s11; the last row is inactive or ends a round 23, the first is
+ *   inactive or starts a round 0: so active rows form whole 288-row blocks in order. ts, key0 are
+ *   carried through a block, and its first row receives the syscall's KECCAK(ts, key0).
+ * Soundness: each (ts, key0) has at most one block (one syscall row sends it); within a block every
+ * (round, id) message has exactly one producing row (fixed by the flags) and a fixed number of
+ * consumers, multiplicities are 0/1/2 (no wrap-around mod p), and limbs are compositions of
+ * boolean columns (injective), so the LogUp balance forces every received lane to be the true one.
+ * Inactive rows (all flags zero) make no interactions.
  *
- * **KeccakMem** (27 columns, 25 rows per permutation): one row per lane receives its KECCAK_LANE
- * token and makes two word accesses at ts (keys key, key + 1): it consumes the words' previous tokens
- * (their bytes are the input limbs) and produces the output words (bytes range-checked), so the
- * state read is exactly guest memory at that time and the permuted state is written back.
+ * **KeccakMem** (29 columns, 25 rows per permutation): one row per lane l (key = key0 + 2l) makes
+ * two word accesses at ts (consuming the words' previous tokens, producing the output words with
+ * byte range checks), sends the round-0 lane (its previous bytes) and receives the round-24 lane
+ * (the written bytes), both with multiplicity 1 + dup (dup = 1 for lanes with x in {0, 4}; the
+ * balance forces it). Two rows for one lane would access one key at the same ts (impossible in the
+ * memory argument), and a lane index outside 0..24 has no round-24 producer.
  */
 import { type Expr, constant, isFirstRow, isLastRow, sum } from "../../../stark/expr.ts";
 import { ZkmipsError } from "../../../errors.ts";
 import { Bus } from "../buses.ts";
-import {
-  type ChipCtx,
-  Layout,
-  Witness,
-  accessColumns,
-  accessConstraints,
-  bytesOf,
-  fillAccess,
-} from "../gadgets.ts";
+import { type ChipCtx, Layout, Witness, accessColumns, accessConstraints, fillAccess } from "../gadgets.ts";
 import type { FillEnv } from "../instr.ts";
-import { KECCAK_RC, KECCAK_ROT, keccakRounds, piDest } from "../../keccakf.ts";
+import { KECCAK_RC, KECCAK_ROT, keccakRounds } from "../../keccakf.ts";
 
 /** Timestamp offset of the state's accesses within the syscall's 8 ticks (the chip uses clk..clk+6). */
 export const KECCAK_TS_OFFSET = 7;
-export const KECCAK_ROWS_PER_PERM = 24;
+const ROUNDS = 24;
+const STEPS = 12;
+export const KECCAK_ROWS_PER_PERM = ROUNDS * STEPS;
 export const KECCAK_MEM_ROWS_PER_PERM = 25;
 
 /** A keccakf call handed from the Syscall chip to these tables. */
@@ -53,190 +58,245 @@ export interface KeccakRequest {
   key: number;
 }
 
-const ROUNDS = 24;
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-/** Source lane of pi for each destination lane. */
-const PI_SRC: number[] = (() => {
-  const src = new Array<number>(25);
-  for (let x = 0; x < 5; x++) for (let y = 0; y < 5; y++) src[piDest(x, y)] = x + 5 * y;
-  return src;
-})();
-/** Bit z of RC[r]. */
+/** Sheet x held by T steps 0..6. */
+const T_SHEET = [4, 0, 1, 2, 3, 4, 0];
+const T_STEPS = 7;
+/** Multiplicity of a round-input lane of sheet x (received twice for x in {0, 4}). */
+const DUP = (x: number): number => (x === 0 || x === 4 ? 2 : 1);
+/** Source sheet x of B[X, Y] (pi: B[y, 2x + 3y] = rot(A'[x, y])). */
+const srcX = (X: number, Y: number): number => (3 * Y + X) % 5;
+/** Bit positions where some round constant is 1 (0, 1, 3, 7, 15, 31, 63). */
+const IOTA_Z = range(64).filter((z) => KECCAK_RC.some((rc) => (rc[z >> 5] >>> (z & 31)) & 1));
 const rcBit = (r: number, z: number): number => (KECCAK_RC[r][z >> 5] >>> (z & 31)) & 1;
+
+/** Column indices (fixed by the layout order below). */
+const COL = {
+  l: (j: number, z: number): number => 64 * j + z,
+  c: (z: number): number => 320 + z,
+  cm: (z: number): number => 384 + z,
+  s: (i: number): number => 448 + i,
+  r: (i: number): number => 460 + i,
+  ts: 484,
+  key0: 485,
+} as const;
 
 function roundLayout(): Layout {
   const L = new Layout();
-  L.addN("f", ROUNDS);
+  for (let j = 0; j < 5; j++) L.addN(`l${j}_`, 64);
+  L.addN("c", 64);
+  L.addN("cm", 64);
+  L.addN("s", STEPS);
+  L.addN("r", ROUNDS);
   L.add("ts");
-  L.add("key");
-  for (const g of ["pre", "a"]) for (let l = 0; l < 25; l++) L.addN(`${g}${l}_`, 4);
-  for (let x = 0; x < 5; x++) L.addN(`c${x}_`, 64);
-  for (let x = 0; x < 5; x++) L.addN(`cp${x}_`, 64);
-  for (let l = 0; l < 25; l++) L.addN(`ap${l}_`, 64);
-  for (let l = 1; l < 25; l++) L.addN(`app${l}_`, 4);
-  L.addN("app0_", 64);
-  L.addN("iota", 4);
+  L.add("key0");
+  if (L.idx("key0") !== COL.key0 || L.idx("r0") !== COL.r(0)) throw new Error("keccak layout");
   return L;
 }
 
 const xor = (a: Expr, b: Expr): Expr => a.add(b).sub(a.mul(b).mul(2));
 /** Σ 2^i bits[i]. */
 const compose = (bits: readonly Expr[]): Expr => sum(bits.map((b, i) => (i === 0 ? b : b.mul(1 << i))));
+/** Lanes travel as 8 bytes (KeccakMem's words need no byte range checks: they are compositions of bits). */
+const LIMBS = 8;
+const limbsOf = (bit: (z: number) => Expr): Expr[] =>
+  range(LIMBS).map((k) => compose(range(8).map((i) => bit(8 * k + i))));
 
 export class KeccakChip {
   readonly name = "Keccak";
   readonly layout = roundLayout();
 
   define(cx: ChipCtx): void {
-    const L = this.layout;
-    const cols = range(L.width).map((i) => cx.t.main(i));
-    const nxt = (name: string): Expr => cx.t.next(L.idx(name));
-    const c = (name: string): Expr => cols[L.idx(name)];
-    const f = range(ROUNDS).map((r) => c(`f${r}`));
-    const active = sum(f);
-    const notLast = sum(f.slice(0, ROUNDS - 1));
-    const inactive = constant(1).sub(active);
-    // Round flags.
-    f.forEach((fi, i) => cx.bool(`f${i}`, fi));
-    cx.bool("sum of round flags", active);
-    for (let i = 0; i + 1 < ROUNDS; i++) {
-      cx.zero(`next f${i + 1} = f${i}`, nxt(`f${i + 1}`).sub(f[i]));
-      cx.zero(`first row: f${i + 1} = 0`, isFirstRow().mul(f[i + 1]));
-      cx.zero(`last row: f${i} = 0`, isLastRow().mul(f[i]));
+    const m = (i: number): Expr => cx.t.main(i);
+    const nx = (i: number): Expr => cx.t.next(i);
+    const Lb = range(5).map((j) => range(64).map((z) => m(COL.l(j, z))));
+    const C = range(64).map((z) => m(COL.c(z)));
+    const Cm = range(64).map((z) => m(COL.cm(z)));
+    const S = range(STEPS).map((i) => m(COL.s(i)));
+    const R = range(ROUNDS).map((i) => m(COL.r(i)));
+    const ts = m(COL.ts);
+    const key0 = m(COL.key0);
+    const active = sum(S);
+    const tAll = sum(S.slice(0, T_STEPS));
+    const tTheta = sum(S.slice(1, 6));
+    const pAll = sum(S.slice(T_STEPS));
+    const round = sum(R.map((f, r) => f.mul(r)));
+    const blockEnd = S[STEPS - 1].mul(R[ROUNDS - 1]);
+
+    // Flags.
+    S.forEach((f, i) => cx.bool(`s${i}`, f));
+    R.forEach((f, i) => cx.bool(`r${i}`, f));
+    cx.bool("sum of step flags", active);
+    cx.zero("sum of round flags = sum of step flags", sum(R).sub(active));
+    for (let i = 0; i + 1 < STEPS; i++) cx.zero(`next s${i + 1} = s${i}`, nx(COL.s(i + 1)).sub(S[i]));
+    cx.zero(
+      "next s0 (1 - next r0) = s11 (1 - r23)",
+      nx(COL.s(0))
+        .mul(constant(1).sub(nx(COL.r(0))))
+        .sub(S[STEPS - 1].mul(constant(1).sub(R[ROUNDS - 1]))),
+    );
+    const inRound = active.sub(S[STEPS - 1]);
+    for (let r = 0; r < ROUNDS; r++) {
+      cx.zero(`r${r} constant within a round`, inRound.mul(nx(COL.r(r)).sub(R[r])));
+      if (r + 1 < ROUNDS)
+        cx.zero(`s11: next r${r + 1} = r${r}`, S[STEPS - 1].mul(nx(COL.r(r + 1)).sub(R[r])));
     }
-    // Call data and preimage: constant within a block, zero on inactive rows, pre = a on round 0.
-    const carried = ["ts", "key", ...range(25).flatMap((l) => range(4).map((k) => `pre${l}_${k}`))];
-    for (const n of carried) {
-      cx.zero(`${n} carried`, notLast.mul(nxt(n).sub(c(n))));
-      cx.zero(`${n} = 0 when inactive`, inactive.mul(c(n)));
+    cx.zero("first row: inactive or s0 r0", isFirstRow().mul(active.sub(S[0].mul(R[0]))));
+    cx.zero("last row: inactive or s11 r23", isLastRow().mul(active.sub(blockEnd)));
+    const notEnd = active.sub(blockEnd);
+    cx.zero("ts carried", notEnd.mul(nx(COL.ts).sub(ts)));
+    cx.zero("key0 carried", notEnd.mul(nx(COL.key0).sub(key0)));
+
+    // Bits, column parity, carried parity.
+    for (let j = 0; j < 5; j++) for (let z = 0; z < 64; z++) cx.bool(`l${j}_${z}`, Lb[j][z]);
+    for (let z = 0; z < 64; z++) {
+      cx.bool(`c${z}`, C[z]);
+      cx.bool(`cm${z}`, Cm[z]);
+      const s = sum(range(5).map((j) => Lb[j][z])).sub(C[z]);
+      cx.zero(`T: c${z} = column parity`, tAll.mul(s.mul(s.sub(2)).mul(s.sub(4))));
+      cx.zero(`T steps 0..4: next cm${z} = c${z}`, sum(S.slice(0, 5)).mul(nx(COL.cm(z)).sub(C[z])));
     }
-    for (let l = 0; l < 25; l++)
-      for (let k = 0; k < 4; k++) {
-        cx.zero(`pre${l}_${k} = a on round 0`, f[0].mul(c(`pre${l}_${k}`).sub(c(`a${l}_${k}`))));
-        cx.zero(`a${l}_${k} = 0 when inactive`, inactive.mul(c(`a${l}_${k}`)));
-      }
-    // Theta.
-    const cb = range(5).map((x) => range(64).map((z) => c(`c${x}_${z}`)));
-    const cpb = range(5).map((x) => range(64).map((z) => c(`cp${x}_${z}`)));
-    const ap = range(25).map((l) => range(64).map((z) => c(`ap${l}_${z}`)));
-    for (let x = 0; x < 5; x++)
-      for (let z = 0; z < 64; z++) {
-        cx.bool(`c${x}_${z}`, cb[x][z]);
-        cx.bool(`cp${x}_${z}`, cpb[x][z]);
-        const want = xor(xor(cb[x][z], cb[(x + 4) % 5][z]), cb[(x + 1) % 5][(z + 63) % 64]);
-        cx.zero(`cp${x}_${z} = c[x] ^ c[x-1] ^ rot(c[x+1], 1)`, cpb[x][z].sub(want));
-        const s = sum(range(5).map((y) => ap[x + 5 * y][z])).sub(cpb[x][z]);
-        cx.zero(`parity of ap column ${x} bit ${z} = cp`, s.mul(s.sub(2)).mul(s.sub(4)));
-      }
-    const ccp = range(5).map((x) => range(64).map((z) => xor(cb[x][z], cpb[x][z])));
-    for (let l = 0; l < 25; l++) {
-      for (let z = 0; z < 64; z++) cx.bool(`ap${l}_${z}`, ap[l][z]);
-      for (let k = 0; k < 4; k++) {
-        const bits = range(16).map((i) => xor(ap[l][16 * k + i], ccp[l % 5][16 * k + i]));
-        cx.zero(`a${l}_${k} = ap ^ c ^ cp`, c(`a${l}_${k}`).sub(compose(bits)));
-      }
-    }
-    // Rho, pi (renaming) and chi.
-    const b = (d: number, z: number): Expr => {
-      const s = PI_SRC[d];
-      return ap[s][(z - KECCAK_ROT[s] + 64) % 64];
-    };
-    const chi = (l: number, z: number): Expr => {
-      const x = l % 5;
-      const y5 = l - x;
-      const b1 = b(((x + 1) % 5) + y5, z);
-      const b2 = b(((x + 2) % 5) + y5, z);
-      return xor(b(l, z), constant(1).sub(b1).mul(b2));
-    };
-    for (let l = 1; l < 25; l++)
-      for (let k = 0; k < 4; k++)
-        cx.zero(
-          `app${l}_${k} = chi`,
-          c(`app${l}_${k}`).sub(compose(range(16).map((i) => chi(l, 16 * k + i)))),
-        );
-    const app0 = range(64).map((z) => c(`app0_${z}`));
-    for (let z = 0; z < 64; z++) cx.zero(`app0_${z} = chi`, app0[z].sub(chi(0, z)));
-    // Iota: RC bit z = Σ_r f_r RC_r[z].
-    const iota = range(4).map((k) => c(`iota${k}`));
-    for (let k = 0; k < 4; k++) {
-      const bits = range(16).map((i) => {
-        const z = 16 * k + i;
-        const rounds = range(ROUNDS).filter((r) => rcBit(r, z));
-        return rounds.length === 0 ? app0[z] : xor(app0[z], sum(rounds.map((r) => f[r])));
-      });
-      cx.zero(`iota${k} = app0 ^ RC`, iota[k].sub(compose(bits)));
-    }
-    // The next round's input.
-    const out = (l: number, k: number): Expr => (l === 0 ? iota[k] : c(`app${l}_${k}`));
-    for (let l = 0; l < 25; l++)
-      for (let k = 0; k < 4; k++)
-        cx.zero(`next a${l}_${k} = round output`, notLast.mul(nxt(`a${l}_${k}`).sub(out(l, k))));
-    // The call and the lanes.
-    const ts = c("ts");
-    const key = c("key");
-    cx.t.receive(Bus.KECCAK, [ts, key], f[0]);
-    for (let l = 0; l < 25; l++)
-      cx.t.send(
-        Bus.KECCAK_LANE,
-        [ts, key.add(2 * l), ...range(4).map((k) => c(`pre${l}_${k}`)), ...range(4).map((k) => out(l, k))],
-        f[ROUNDS - 1],
+    // Chi (P steps) and iota: c at IOTA_Z holds lane 0's output bit.
+    const chi = (X: number, z: number): Expr =>
+      xor(
+        Lb[X][z],
+        constant(1)
+          .sub(Lb[(X + 1) % 5][z])
+          .mul(Lb[(X + 2) % 5][z]),
       );
+    for (const z of IOTA_Z) {
+      const rc = sum(
+        range(ROUNDS)
+          .filter((r) => rcBit(r, z))
+          .map((r) => R[r]),
+      );
+      const ch = chi(0, z);
+      cx.zero(
+        `P: c${z} = chi ^ iota of lane 0`,
+        pAll.mul(C[z].sub(ch)).sub(S[T_STEPS].mul(rc).mul(constant(1).sub(ch.mul(2)))),
+      );
+    }
+
+    // Interactions: receives first, then sends (the LogUp grouping is greedy in this order).
+    cx.t.receive(Bus.KECCAK, [ts, key0], S[0].mul(R[0]));
+    for (let j = 0; j < 5; j++) {
+      // T steps: the round input A[x, j]; P steps: the theta output of B[j, Y]'s source lane.
+      const recvId = sum([
+        ...range(T_STEPS).map((s) => S[s].mul(T_SHEET[s] + 5 * j)),
+        ...range(5).map((Y) => S[T_STEPS + Y].mul(25 + srcX(j, Y) + 5 * j)),
+      ]);
+      const plain = limbsOf((z) => Lb[j][z]);
+      const rotated = range(5).map((Y) => {
+        const rot = KECCAK_ROT[srcX(j, Y) + 5 * j];
+        return limbsOf((z) => Lb[j][(z + rot) % 64]);
+      });
+      const recvLimbs = range(LIMBS).map((k) =>
+        sum([tAll.mul(plain[k]), ...range(5).map((Y) => S[T_STEPS + Y].mul(rotated[Y][k]))]),
+      );
+      cx.t.receive(Bus.KECCAK_LANE, [ts, key0, round, recvId, ...recvLimbs], active);
+    }
+    for (let j = 0; j < 5; j++) {
+      // T steps 1..5: the theta output A'[x, j]; P steps: the round-(r + 1) input A''[j, Y].
+      const theta = limbsOf((z) => xor(xor(Lb[j][z], Cm[z]), nx(COL.c((z + 63) % 64))));
+      const out = limbsOf((z) => (j === 0 && IOTA_Z.includes(z) ? C[z] : chi(j, z)));
+      const sendId = sum([
+        ...range(5).map((x) => S[1 + x].mul(25 + x + 5 * j)),
+        ...range(5).map((Y) => S[T_STEPS + Y].mul(j + 5 * Y)),
+      ]);
+      const limbs = range(LIMBS).map((k) => tTheta.mul(theta[k]).add(pAll.mul(out[k])));
+      cx.t.send(Bus.KECCAK_LANE, [ts, key0, round.add(pAll), sendId, ...limbs], tTheta.add(pAll.mul(DUP(j))));
+    }
   }
 
-  /** Appends the 24 rows of one permutation of `input` (50 words); returns the output words. */
+  /** Appends the 288 rows of one permutation of `input` (50 words); returns the output words. */
   fill(w: Witness, req: KeccakRequest, input: Uint32Array): Uint32Array {
-    const L = this.layout;
     const states = keccakRounds(input);
-    const idx = (name: string): Uint32Array => w.cols[L.idx(name)];
-    const limb = (s: Uint32Array, l: number, k: number): number =>
-      (s[2 * l + (k >> 1)] >>> (16 * (k & 1))) & 0xffff;
-    const bit = (s: Uint32Array, l: number, z: number): number => (s[2 * l + (z >> 5)] >>> (z & 31)) & 1;
+    const base = w.rows;
+    for (let i = 0; i < KECCAK_ROWS_PER_PERM; i++) w.addRow();
+    const cols = w.cols;
+    const a1 = new Uint32Array(50);
+    const b = new Uint32Array(50);
+    const c = new Uint32Array(10);
+    const setLane = (row: number, j: number, lo: number, hi: number): void => {
+      const o = 64 * j;
+      for (let z = 0; z < 32; z++) {
+        cols[o + z][row] = (lo >>> z) & 1;
+        cols[o + 32 + z][row] = (hi >>> z) & 1;
+      }
+    };
+    const setC = (row: number, first: number, lo: number, hi: number): void => {
+      for (let z = 0; z < 32; z++) {
+        cols[first + z][row] = (lo >>> z) & 1;
+        cols[first + 32 + z][row] = (hi >>> z) & 1;
+      }
+    };
     for (let r = 0; r < ROUNDS; r++) {
-      const row = w.addRow();
-      const set = (name: string, v: number): void => {
-        idx(name)[row] = v;
-      };
       const s = states[r];
-      set(`f${r}`, 1);
-      set("ts", req.ts);
-      set("key", req.key);
-      for (let l = 0; l < 25; l++)
-        for (let k = 0; k < 4; k++) {
-          set(`pre${l}_${k}`, limb(input, l, k));
-          set(`a${l}_${k}`, limb(s, l, k));
-        }
-      const cb = range(5).map((x) =>
-        range(64).map((z) => range(5).reduce((p, y) => p ^ bit(s, x + 5 * y, z), 0)),
-      );
-      const cpb = range(5).map((x) =>
-        range(64).map((z) => cb[x][z] ^ cb[(x + 4) % 5][z] ^ cb[(x + 1) % 5][(z + 63) % 64]),
-      );
-      const ap = range(25).map((l) => range(64).map((z) => bit(s, l, z) ^ cb[l % 5][z] ^ cpb[l % 5][z]));
-      for (let x = 0; x < 5; x++)
-        for (let z = 0; z < 64; z++) {
-          set(`c${x}_${z}`, cb[x][z]);
-          set(`cp${x}_${z}`, cpb[x][z]);
-        }
-      for (let l = 0; l < 25; l++) for (let z = 0; z < 64; z++) set(`ap${l}_${z}`, ap[l][z]);
-      const b = (d: number, z: number): number => ap[PI_SRC[d]][(z - KECCAK_ROT[PI_SRC[d]] + 64) % 64];
-      const chi = (l: number, z: number): number => {
-        const x = l % 5;
-        const y5 = l - x;
-        return b(l, z) ^ ((1 ^ b(((x + 1) % 5) + y5, z)) & b(((x + 2) % 5) + y5, z));
-      };
-      const next = states[r + 1];
+      c.fill(0);
       for (let l = 0; l < 25; l++) {
-        const lane = range(64).map((z) => chi(l, z));
-        if (l === 0) lane.forEach((v, z) => set(`app0_${z}`, v));
-        for (let k = 0; k < 4; k++) {
-          let v = 0;
-          for (let i = 15; i >= 0; i--) v = 2 * v + lane[16 * k + i];
-          if (l > 0) set(`app${l}_${k}`, v);
-          const want = limb(next, l, k) ^ (l === 0 ? (KECCAK_RC[r][k >> 1] >>> (16 * (k & 1))) & 0xffff : 0);
-          if (v !== want) throw new Error(`keccak chip: chi of lane ${l} limb ${k} in round ${r} disagrees`);
-          if (l === 0) set(`iota${k}`, limb(next, 0, k));
+        c[2 * (l % 5)] ^= s[2 * l];
+        c[2 * (l % 5) + 1] ^= s[2 * l + 1];
+      }
+      for (let x = 0; x < 5; x++) {
+        const p = 2 * ((x + 4) % 5);
+        const n = 2 * ((x + 1) % 5);
+        const dl = c[p] ^ ((c[n] << 1) | (c[n + 1] >>> 31));
+        const dh = c[p + 1] ^ ((c[n + 1] << 1) | (c[n] >>> 31));
+        for (let y = 0; y < 5; y++) {
+          const l = x + 5 * y;
+          a1[2 * l] = s[2 * l] ^ dl;
+          a1[2 * l + 1] = s[2 * l + 1] ^ dh;
         }
       }
+      for (let x = 0; x < 5; x++)
+        for (let y = 0; y < 5; y++) {
+          const l = x + 5 * y;
+          const n = KECCAK_ROT[l];
+          let lo = a1[2 * l];
+          let hi = a1[2 * l + 1];
+          if (n >= 32) [lo, hi] = [hi, lo];
+          const k = n & 31;
+          if (k) [lo, hi] = [(lo << k) | (hi >>> (32 - k)), (hi << k) | (lo >>> (32 - k))];
+          const d = y + 5 * ((2 * x + 3 * y) % 5);
+          b[2 * d] = lo >>> 0;
+          b[2 * d + 1] = hi >>> 0;
+        }
+      const next = states[r + 1];
+      for (let st = 0; st < STEPS; st++) {
+        const row = base + STEPS * r + st;
+        cols[COL.s(st)][row] = 1;
+        cols[COL.r(r)][row] = 1;
+        cols[COL.ts][row] = req.ts;
+        cols[COL.key0][row] = req.key;
+        if (st < T_STEPS) {
+          const x = T_SHEET[st];
+          for (let y = 0; y < 5; y++) setLane(row, y, s[2 * (x + 5 * y)], s[2 * (x + 5 * y) + 1]);
+          setC(row, COL.c(0), c[2 * x], c[2 * x + 1]);
+          if (st > 0) {
+            const xp = T_SHEET[st - 1];
+            setC(row, COL.cm(0), c[2 * xp], c[2 * xp + 1]);
+          }
+        } else {
+          const Y = st - T_STEPS;
+          for (let X = 0; X < 5; X++) setLane(row, X, b[2 * (X + 5 * Y)], b[2 * (X + 5 * Y) + 1]);
+          const out = next[2 * (5 * Y)];
+          const outH = next[2 * (5 * Y) + 1];
+          for (const z of IOTA_Z) cols[COL.c(z)][row] = z < 32 ? (out >>> z) & 1 : (outH >>> (z - 32)) & 1;
+        }
+      }
+      // Self-check of the chi rows against the reference round (cheap; catches fill bugs early).
+      for (let Y = 0; Y < 5; Y++)
+        for (let X = 0; X < 5; X++) {
+          const i = X + 5 * Y;
+          const j = ((X + 1) % 5) + 5 * Y;
+          const k = ((X + 2) % 5) + 5 * Y;
+          const rc = i === 0 ? KECCAK_RC[r] : [0, 0];
+          if (
+            (b[2 * i] ^ (~b[2 * j] & b[2 * k]) ^ rc[0]) >>> 0 !== next[2 * i] ||
+            (b[2 * i + 1] ^ (~b[2 * j + 1] & b[2 * k + 1]) ^ rc[1]) >>> 0 !== next[2 * i + 1]
+          )
+            throw new Error(`keccak chip: lane ${i} of round ${r} disagrees with keccakRound`);
+        }
     }
     return states[ROUNDS];
   }
@@ -247,24 +307,22 @@ export class KeccakMemChip {
   readonly layout = new Layout();
   constructor() {
     const L = this.layout;
-    for (const n of ["is_real", "ts", "key"]) L.add(n);
+    for (const n of ["is_real", "ts", "key0", "lane", "dup"]) L.add(n);
     accessColumns(L, "L", true);
     accessColumns(L, "H", true);
   }
   define(cx: ChipCtx): void {
-    const [isReal, ts, key] = ["is_real", "ts", "key"].map((n) => cx.c(n));
+    const [isReal, ts, key0, lane, dup] = ["is_real", "ts", "key0", "lane", "dup"].map((n) => cx.c(n));
     cx.bool("is_real", isReal);
+    cx.bool("dup", dup);
+    const key = key0.add(lane.mul(2));
     accessConstraints(cx, "L", key, ts, isReal, true);
     accessConstraints(cx, "H", key.add(1), ts, isReal, true);
-    const limbs = (b: Expr[]): Expr[] => [b[0].add(b[1].mul(256)), b[2].add(b[3].mul(256))];
-    const inp = [...limbs(cx.cs("L_p", 4)), ...limbs(cx.cs("H_p", 4))];
-    const outB = [...cx.cs("L_v", 4), ...cx.cs("H_v", 4)];
-    for (const v of outB) cx.u8(v, isReal);
-    cx.t.receive(
-      Bus.KECCAK_LANE,
-      [ts, key, ...inp, ...limbs(outB.slice(0, 4)), ...limbs(outB.slice(4))],
-      isReal,
-    );
+    const inp = [...cx.cs("L_p", 4), ...cx.cs("H_p", 4)];
+    const out = [...cx.cs("L_v", 4), ...cx.cs("H_v", 4)];
+    const mult = isReal.mul(dup.add(1));
+    cx.t.send(Bus.KECCAK_LANE, [ts, key0, 0, lane, ...inp], mult);
+    cx.t.receive(Bus.KECCAK_LANE, [ts, key0, ROUNDS, lane, ...out], mult);
   }
   /** Appends the 25 lane rows of one call, writing `out` (50 words) into the timeline. */
   fill(w: Witness, req: KeccakRequest, out: Uint32Array, env: FillEnv): void {
@@ -278,10 +336,11 @@ export class KeccakMemChip {
           );
       w.set("is_real", row, 1);
       w.set("ts", row, req.ts);
-      w.set("key", row, key);
+      w.set("key0", row, req.key);
+      w.set("lane", row, l);
+      w.set("dup", row, DUP(l % 5) - 1);
       fillAccess(w, row, "L", env.mem, env.lk, key, req.ts, out[2 * l], true);
       fillAccess(w, row, "H", env.mem, env.lk, key + 1, req.ts, out[2 * l + 1], true);
-      for (const v of [...bytesOf(out[2 * l]), ...bytesOf(out[2 * l + 1])]) env.lk.u8(v);
     }
   }
 }
