@@ -60,9 +60,9 @@ function shape(id: string, description: string, b: number): MipsShape {
       SignExt: b - 5,
       Div: b - 7,
       Clz: b - 7,
-      // keccak-f precompile: 24 Keccak rows and 25 KeccakMem rows per permutation (present only in
-      // proofs of runs that call it); b - 4 = 85 permutations at mips-s16.
-      Keccak: b - 4,
+      // keccak-f precompile: 288 Keccak rows and 25 KeccakMem rows per permutation (present only in
+      // proofs of runs that call it); b - 1 = 113 permutations at mips-s16 (>= 85).
+      Keccak: b - 1,
       KeccakMem: b - 3,
     },
     others: b - 7,
