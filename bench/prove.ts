@@ -2,7 +2,7 @@
  * `npm run bench:prove [-- --large] [-- --only-large]`: proves the fibonacci and keccak guests at
  * about 2^16 cycles (and 2^18 with --large; only 2^18 with --only-large) and verifies each proof. Prints per run: cycles, cycles/s, time by phase,
  * peak RSS, proof size, verify time, committed cells per cycle; the last line is one JSON object.
- * Also the keccak-f precompile: `keccakf` proves 170 permutations (guests/keccakf, a 2^12-row Keccak
+ * Also the keccak-f precompile: `keccakf` proves 170 permutations (guests/keccakf, a 2^16-row Keccak
  * table) and reports permutations per second proved; `storageProof` gives the bridge's storage-proof
  * guest's cycles with the precompile and with software keccak (storage-proof.soft.elf) on the
  * demo's sample input (4 messages; Hardhat's in-process network, no proving).
@@ -27,7 +27,7 @@ const u32 = (n: number) => {
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + 7) & 255);
 
 // fibonacci: ~11.5 cycles per iteration (gcc); keccak: ~22k cycles per 136-byte block.
-/** keccak-f permutations of the precompile run: 170 x 24 = 4,080 Keccak rows (2^12). */
+/** keccak-f permutations of the precompile run: 170 x 288 = 48,960 Keccak rows (2^16). */
 const PERMS = 170;
 const runs: { name: string; elf: string; input: Uint8Array }[] = onlyLarge
   ? []
