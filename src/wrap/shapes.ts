@@ -61,8 +61,8 @@ function shape(id: string, description: string, b: number): MipsShape {
       Div: b - 7,
       Clz: b - 7,
       // keccak-f precompile: 288 Keccak rows and 25 KeccakMem rows per permutation (present only in
-      // proofs of runs that call it); b - 1 = 113 permutations at mips-s16 (>= 85).
-      Keccak: b - 1,
+      // proofs of runs that call it); 2^b rows = 113 permutations at mips-s16 (b = 15; >= 85).
+      Keccak: b,
       KeccakMem: b - 3,
     },
     others: b - 7,
