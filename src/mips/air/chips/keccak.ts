@@ -11,13 +11,13 @@
  * - T steps 0..6 hold the sheets x = 4, 0, 1, 2, 3, 4, 0: `l{y}` = A[x, y] (received), `c` = their
  *   column parity (Σ_y l_y - c ∈ {0, 2, 4}); `cm` on steps 1..5 is the previous row's `c` (C[x-1]),
  *   the next row's `c` is C[x+1], so steps 1..5 send A'[x, y] = A[x, y] ^ C[x-1] ^ rot(C[x+1], 1)
- *   as the THETA message of lane (x, y). Steps 0 and 6 only supply C[4] and C[0].
- * - P steps 7..11 hold the planes Y = 0..4 of B: `l{X}` = B[X, Y], received as the THETA message
+ *   as the theta message of lane (x, y). Steps 0 and 6 only supply C[4] and C[0].
+ * - P steps 7..11 hold the planes Y = 0..4 of B: `l{X}` = B[X, Y], received as the theta message
  *   of its source lane (rho's rotation undone on the receiving side, where limbs are linear), and
  *   send A''[X, Y] = B[X] ^ (~B[X+1] & B[X+2]) (^ RC on lane (0, 0)) as the round-(r + 1) input.
  *   Chi's output bit of lane X = 0 at the 7 positions round constants use is kept in `c` (the iota
  *   constraint), so iota costs no column.
- * - Messages on KECCAK_LANE: (ts, key0, round, id, 4 16-bit limbs), id = lane (x + 5y) for round
+ * - Messages on KECCAK_LANE: (ts, key0, round, id, 8 bytes), id = lane (x + 5y) for round
  *   inputs, 25 + lane for theta outputs. Round inputs of sheets 0 and 4 are received twice (steps
  *   0/5 and 1/6), so their senders use multiplicity 2. KeccakMem sends round 0 and receives round 24.
  * - Step flags: next s_{i+1} = s_i, next s0 (1 - next r0) = s11 (1 - r23); round flags constant
@@ -26,13 +26,14 @@
  *   carried through a block, and its first row receives the syscall's KECCAK(ts, key0).
  * Soundness: each (ts, key0) has at most one block (one syscall row sends it); within a block every
  * (round, id) message has exactly one producing row (fixed by the flags) and a fixed number of
- * consumers, multiplicities are 0/1/2 (no wrap-around mod p), and limbs are compositions of
+ * consumers, multiplicities are 0/1/2 (no wrap-around mod p), and bytes are compositions of
  * boolean columns (injective), so the LogUp balance forces every received lane to be the true one.
- * Inactive rows (all flags zero) make no interactions.
+ * Inactive rows (all flags zero) make no interactions. Degree 5 (4 quotient chunks): the iota
+ * constraint's degree also sets the LogUp grouping budget, so receives pair up (9 LogUp columns).
  *
  * **KeccakMem** (29 columns, 25 rows per permutation): one row per lane l (key = key0 + 2l) makes
- * two word accesses at ts (consuming the words' previous tokens, producing the output words with
- * byte range checks), sends the round-0 lane (its previous bytes) and receives the round-24 lane
+ * two word accesses at ts (consuming the words' previous tokens, producing the output words: their
+ * bytes need no range check, the round-24 lane's bytes are compositions of bits), sends the round-0 lane (its previous bytes) and receives the round-24 lane
  * (the written bytes), both with multiplicity 1 + dup (dup = 1 for lanes with x in {0, 4}; the
  * balance forces it). Two rows for one lane would access one key at the same ts (impossible in the
  * memory argument), and a lane index outside 0..24 has no round-24 producer.
