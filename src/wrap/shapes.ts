@@ -61,7 +61,7 @@ function shape(id: string, description: string, b: number): MipsShape {
       Div: b - 7,
       Clz: b - 7,
       // keccak-f precompile: 288 Keccak rows and 25 KeccakMem rows per permutation (present only in
-      // proofs of runs that call it); 2^b rows = 113 permutations at mips-s16 (b = 15; >= 85).
+      // proofs of runs that call it); 2^b rows = 113 permutations at mips-s16 (b = 15).
       Keccak: b,
       KeccakMem: b - 3,
     },
@@ -74,13 +74,13 @@ function shape(id: string, description: string, b: number): MipsShape {
  * Smallest first. mips-s19 is meant as the largest that fits this machine's memory (~180M committed
  * cells, about a natural 2^20-cycle run): its Mem/Bitwise/Shift budget follows the storage-proof
  * guest with software keccak and state-transition. With the keccak-f precompile the storage-proof
- * guest (4 messages: 39,777 cycles, 42 permutations) fits mips-s16.
+ * guest (4 messages: 40,751 cycles, 34 permutations) fits mips-s16.
  */
 export const DEFAULT_SHAPES: readonly MipsShape[] = [
   shape("mips-s12", "small runs (tests, up to ~2^11-2^12 cycles)", 11),
   shape(
     "mips-s16",
-    "up to ~2^15-2^16 cycles, 85 keccak-f calls (fibonacci n=5600, sha256 1 KB, keccak 300 B, storage-proof)",
+    "up to ~2^15-2^16 cycles, 113 keccak-f calls (fibonacci n=5600, sha256 1 KB, keccak 300 B, storage-proof)",
     15,
   ),
   shape("mips-s18", "up to ~2^17-2^18 cycles (fibonacci n=22500, keccak 1450 B)", 17),
