@@ -238,10 +238,15 @@ async function realProof(
     const { shapeChooser } = await import("../wrap/shapes.ts");
     const { ONCHAIN_OPTIONS } = await import("../stark/options.ts");
     const padTo = shapeChooser("auto", ONCHAIN_OPTIONS).padTo;
+    o.log?.("proving the STARK at the on-chain profile, padded to the smallest default shape");
     const proof = await proveElf(elf, { input, hints: o.hints, padTo, options: ONCHAIN_OPTIONS });
     const vkey = await vkeyOfElf(elf, ONCHAIN_OPTIONS);
     const w = await mipsWrapInput(proof.file, vkey, ONCHAIN_OPTIONS, { requireShape: true });
+    o.log?.(`Groth16 dev key of ${w.shape.name}: reused from the cache, or set up now (minutes)`);
     const { key } = await setupWrap(w.shape, { mode: "dev", log: o.log });
+    o.log?.(
+      `Groth16 dev key ${key.paths.dir} (${key.reused ? "cached" : `set up in ${key.meta.setupSeconds.toFixed(0)} s`})`,
+    );
     const r = await proveWrap(w.shape, key, w.witness, o.log);
     return {
       publicValues: proof.publicValues,
