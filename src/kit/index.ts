@@ -20,7 +20,7 @@ import { CycleLimitError, execute, loadElf, type ExecutionResult } from "../mips
 import { MAX_CYCLES } from "../mips/air/witness.ts";
 
 /** Bump when anything that changes proofs changes (it is part of every cache key). */
-export const KIT_PROVER_VERSION = "zkmips-kit-3";
+export const KIT_PROVER_VERSION = "zkmips-kit-4";
 
 /** What the kit needs from Hardhat's `ethers` (network.create()).ethers. */
 export interface KitEthers {
