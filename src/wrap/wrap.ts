@@ -111,20 +111,27 @@ export function buildWrapCircuit(
   const r1cs = path.join(dir, "circuit.r1cs");
   const metaPath = path.join(dir, "shape.json");
   const id = shapeId(s);
+  const max = opts.maxConstraints ?? MAX_WRAP_CONSTRAINTS;
+  // A cached circuit is held to the same limit as a new one (the limit may be lower this time).
+  const checkSize = (rows: number): void => {
+    if (rows > max)
+      throw new ZkmipsError(
+        `the wrap circuit of shape ${id} has ${rows} constraints, more than the limit ${max}${Number.isInteger(Math.log2(max)) ? ` (2^${Math.log2(max)})` : ""}`,
+        "Groth16 setup/prove at that size does not fit this machine; see docs/wrap.md (what does not fit yet)",
+      );
+  };
   if (!opts.force && fs.existsSync(metaPath) && fs.existsSync(r1cs)) {
     const m = JSON.parse(fs.readFileSync(metaPath, "utf8")) as Omit<ShapeCircuit, "r1cs" | "reused">;
-    if (m.shapeId === id) return { ...m, r1cs, reused: true };
+    if (m.shapeId === id) {
+      checkSize(m.rows);
+      return { ...m, r1cs, reused: true };
+    }
   }
   opts.log?.(`emitting the wrap circuit for ${id}`);
   const t0 = performance.now();
   const b = new Builder({ mode: "compile" });
   emitWrapStatement(b, s.air, s.options, s.logHeights, s.layout);
-  const max = opts.maxConstraints ?? MAX_WRAP_CONSTRAINTS;
-  if (b.nConstraints > max)
-    throw new ZkmipsError(
-      `the wrap circuit of shape ${id} has ${b.nConstraints} constraints, more than the limit ${max} (2^${Math.log2(max)})`,
-      "Groth16 setup/prove at that size does not fit this machine; see docs/wrap.md (what does not fit yet)",
-    );
+  checkSize(b.nConstraints);
   fs.mkdirSync(dir, { recursive: true });
   writeR1cs(b, `${r1cs}.tmp`);
   fs.renameSync(`${r1cs}.tmp`, r1cs);

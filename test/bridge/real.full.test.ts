@@ -1,15 +1,13 @@
 /**
- * [full] The two-chain demo in REAL mode, end to end: storage-proof guest → MIPS STARK (default
- * options) → Groth16 wrap (dev key from the .zkmips cache, dev setup on first use: NOT for
- * production) → MipsVerifierGateway → MipsVerifierGroth16 → generated verifier of the shape →
- * StateInbox.submit → executeMessage.
- * BLOCKED today (pending, with the reason in the title): the storage-proof guest needs the Keccak
- * tables (2,630 columns), which put its wrap circuit at ~6.4M constraints, over the 2^22 cap, and its
- * STARK at the onchain profile (blowup 64) padded to mips-s16 was never measured (memory). Remove
- * `BLOCKED` (it.skip → it) once `realModePreflight` accepts the guest; the tests then fail with the
- * refusal line if a prerequisite is missing.
- * Run alone on a quiet machine: ZKMIPS_FULL=1 npx mocha test/bridge/real.full.test.ts
- * (first run includes the dev setup of the shape's circuit: ~10+ min and ~13 GB at 2^22).
+ * [full] The two-chain demo in REAL mode, end to end: preflight (the storage-proof guest's wrap
+ * circuit at mips-s16 and the onchain profile: 3,856,174 constraints) → MIPS STARK (onchain
+ * profile, padded to the preflight's shape) → Groth16 wrap (dev key from the .zkmips cache, dev
+ * setup on first use: NOT for production) → MipsVerifierGateway → MipsVerifierGroth16 → generated
+ * verifier of the shape → StateInbox.submit → executeMessage. One Groth16 route in the destination's
+ * deployment file means the relayer's proof had the preflight's shape (a different shape would
+ * have needed a second key and route).
+ * Run alone on a quiet machine (peak ~15 GB): ZKMIPS_FULL=1 npx hardhat test mocha
+ * test/bridge/real.full.test.ts (first run includes the dev setup of the shape's circuit).
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
@@ -19,16 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { formatDemoReport, runDemo } from "../../src/bridge/demo.ts";
 import { describeFull } from "../support/full.ts";
-import { storageProofElf } from "../../src/bridge/guest.ts";
-import { realModePreflight } from "../../src/bridge/preflight.ts";
-import { realStages } from "../../src/bridge/prover.ts";
-import { sampleGuestInput } from "../../src/bridge/sample-input.ts";
 import { closeHashPool } from "../../src/hash/sponge.ts";
-import { vkeyOfElf } from "../../src/mips/air/pipeline.ts";
-import { mipsWrapInput } from "../../src/wrap/mips.ts";
-import { shapeId } from "../../src/wrap/wrap.ts";
-import { findShape } from "../../src/wrap/shapes.ts";
-import { profileByName } from "../../src/stark/options.ts";
 import { expectCliRefusal, type CliResult } from "./cli-refusal.ts";
 
 const run = promisify(execFile);
@@ -56,44 +45,7 @@ describeFull("bridge demo in real mode (STARK → Groth16 → gateway → inbox)
     expectCliRefusal(cli as CliResult);
   });
 
-  const BLOCKED = "BLOCKED (storage-proof wrap circuit ~6.4M constraints > 2^22): ";
-  it.skip(
-    BLOCKED + "the preflight's wrap shape is the shape of the real STARK proof of the same input",
-    async () => {
-      // Runs even while the circuit is over the cap: the preflight's refusal names the shape id.
-      const input = await sampleGuestInput(
-        [1, 2, 3].map((i) => ({
-          target: "0x" + "c0".repeat(20),
-          payload: "0x7cf5dab0" + i.toString(16).padStart(64, "0"),
-        })),
-        31338n,
-      );
-      let preflightShape: string;
-      try {
-        preflightShape = (
-          await realModePreflight(storageProofElf(), input, { what: "the storage-proof guest" })
-        ).shapeId;
-      } catch (e) {
-        const m = /shape (\S+) has [\d,]+ constraints/.exec((e as Error).message);
-        if (m === null) throw e;
-        preflightShape = m[1];
-      }
-      const shapeName = preflightShape.split(":")[0];
-      const options = profileByName(findShape(shapeName).profile).options;
-      const pre = { cycles: 0, executeSeconds: 0, shapeId: preflightShape, shapeName, options };
-      const t0 = performance.now();
-      const stark = await realStages().stark(input, pre);
-      console.log(
-        `      STARK: ${stark.cycles} cycles, ${((performance.now() - t0) / 1000).toFixed(1)} s, ${stark.file.length} bytes`,
-      );
-      const w = await mipsWrapInput(stark.file, await vkeyOfElf(storageProofElf(), options), options, {
-        requireShape: true,
-      });
-      expect(shapeId(w.shape)).to.equal(preflightShape);
-    },
-  );
-
-  it.skip(BLOCKED + "relays 3 messages with a real proof verified on chain and executes them", async () => {
+  it("relays 3 messages with a real proof verified on chain and executes them", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "zkmips-real-demo-"));
     const t0 = performance.now();
     const r = await runDemo({

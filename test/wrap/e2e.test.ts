@@ -17,7 +17,7 @@ import { verifyGroth16ProofFile } from "../../src/wrap/groth16/verify-file.ts";
 import { Builder } from "../../src/wrap/r1cs/builder.ts";
 import { emitWrapStatement, wordsLayout, wordsPublicValues } from "../../src/wrap/statement.ts";
 import { verifyWrappedFile } from "../../src/wrap/verify-wrapped.ts";
-import { type WrapShape, proveWrap, setupWrap } from "../../src/wrap/wrap.ts";
+import { type WrapShape, buildWrapCircuit, proveWrap, setupWrap } from "../../src/wrap/wrap.ts";
 import { TEST_OPTIONS, rangeLookup } from "../stark/airs.ts";
 import { checkOnChain, deployStack } from "./e2e-support.ts";
 import { tmpFile } from "./r1cs-helpers.ts";
@@ -103,5 +103,13 @@ describe("wrap end to end (toy AIR STARK → Groth16 → Solidity gateway)", fun
         `Groth16 prove ${proveSeconds.toFixed(1)} s; gateway verifyProof gas ${gas.gasUsed} (tx), ${gas.execution} execution`,
     );
     expect(gas.execution).to.be.below(260_000);
+  });
+  it("holds a cached circuit to the caller's constraint limit (a lower limit refuses it, naming its size)", () => {
+    const { rows } = buildWrapCircuit(shape); // cached by the test above (or emitted now)
+    expect(buildWrapCircuit(shape).reused).to.equal(true);
+    expect(() => buildWrapCircuit(shape, { maxConstraints: rows - 1 })).to.throw(
+      new RegExp(`has ${rows} constraints, more than the limit ${rows - 1}$`),
+    );
+    expect(buildWrapCircuit(shape, { maxConstraints: rows }).rows).to.equal(rows);
   });
 });

@@ -275,7 +275,7 @@ export async function devSetup(
     out.end();
   }
   out.begin(10);
-  out.write(createHash("blake2b512").update(r1cs.bytes).digest());
+  out.write(blake2b512(r1cs.bytes));
   out.u32(0);
   out.end();
   out.close();
@@ -290,4 +290,13 @@ export async function devSetup(
     g2Points,
     timings,
   };
+}
+
+/** blake2b-512 of `bytes`, fed in 1 GiB pieces: Hash.update rejects inputs of 2 GiB and more (a 3.9M-constraint .r1cs is ~2.3 GB). */
+function blake2b512(bytes: Uint8Array): Uint8Array {
+  const h = createHash("blake2b512");
+  const piece = 1 << 30;
+  for (let i = 0; i < bytes.length; i += piece)
+    h.update(bytes.subarray(i, Math.min(bytes.length, i + piece)));
+  return h.digest();
 }
