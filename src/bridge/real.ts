@@ -4,7 +4,14 @@
  * Groth16 key of the resulting wrap shape from the `.zkmips/` cache, made by the dev setup on first
  * use (NOT for production; minutes to tens of minutes, progress through `onSetupProgress`). The
  * key's generated Solidity verifier is what `deployDestination` compiles and routes.
+ * The dev setup runs in a child process (`zkmips setup --dev`, same cache): at the bridge's ~3.9M
+ * constraints it leaves ~13 GB behind in the process that ran it, and the STARK proof that follows
+ * in this process needs ~15 GB of a 24 GB machine.
  */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ZkmipsError } from "../errors.ts";
+import { REPO_ROOT } from "./artifacts.ts";
 import type { Groth16KeyRef } from "./deploy.ts";
 import { storageProofElf } from "./guest.ts";
 import type { PreflightLimits, PreflightReport } from "./preflight.ts";
@@ -44,6 +51,17 @@ export async function prepareRealMode(o: PrepareOptions): Promise<RealModeSetup>
   const { setupWrap } = await import("../wrap/wrap.ts");
   const { DEV_WARNING } = await import("../wrap/groth16/dev-setup.ts");
   log(DEV_WARNING);
+  const { buildWrapCircuit } = await import("../wrap/wrap.ts");
+  const { DEFAULT_CACHE_ROOT } = await import("../wrap/groth16/cache.ts");
+  const circuit = buildWrapCircuit(preflight.shape, {
+    cacheRoot: o.cacheRoot,
+    maxConstraints: preflight.limits.maxConstraints,
+  });
+  const childSeconds = await devSetupInChild(
+    path.resolve(circuit.r1cs),
+    path.resolve(o.cacheRoot ?? DEFAULT_CACHE_ROOT),
+    log,
+  );
   const { key } = await setupWrap(preflight.shape, {
     mode: "dev",
     cacheRoot: o.cacheRoot,
@@ -61,7 +79,43 @@ export async function prepareRealMode(o: PrepareOptions): Promise<RealModeSetup>
       keyDir: key.paths.dir,
       setup: key.meta.setupId,
     },
-    setupSeconds: key.reused ? 0 : key.meta.setupSeconds,
-    keyReused: key.reused,
+    setupSeconds: childSeconds ?? (key.reused ? 0 : key.meta.setupSeconds),
+    keyReused: childSeconds === undefined && key.reused,
   };
+}
+
+/**
+ * `zkmips setup --dev --r1cs <r1cs> --cache <cacheRoot>` in a child process (its progress on this
+ * process's stderr). Returns the setup's seconds, or undefined when the key was already cached.
+ */
+async function devSetupInChild(
+  r1cs: string,
+  cacheRoot: string,
+  log: (line: string) => void,
+): Promise<number | undefined> {
+  const args = [
+    path.join(REPO_ROOT, "bin", "zkmips.js"),
+    "setup",
+    "--dev",
+    "--r1cs",
+    r1cs,
+    "--cache",
+    cacheRoot,
+  ];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0)
+    throw new ZkmipsError(
+      `the dev Groth16 setup of ${r1cs} failed (child process exit status ${code})`,
+      "its error is printed above; rerun with enough free memory (~13 GB at 2^22)",
+    );
+  for (const line of out.trim().split("\n")) log(`setup: ${line.trim()}`);
+  if (/^cached /.test(out)) return undefined;
+  const m = /setup time\s+([\d.]+) s/.exec(out);
+  return m ? Number(m[1]) : undefined;
 }
