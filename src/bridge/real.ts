@@ -8,14 +8,12 @@
  * constraints it leaves ~13 GB behind in the process that ran it, and the STARK proof that follows
  * in this process needs ~15 GB of a 24 GB machine.
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { ZkmipsError } from "../errors.ts";
-import { REPO_ROOT } from "./artifacts.ts";
 import type { Groth16KeyRef } from "./deploy.ts";
 import { storageProofElf } from "./guest.ts";
 import type { PreflightLimits, PreflightReport } from "./preflight.ts";
 import { sampleGuestInput, type SampleMessage } from "./sample-input.ts";
+import { runZkmipsChild } from "./zkmips-child.ts";
 
 export interface RealModeSetup {
   preflight: PreflightReport;
@@ -93,27 +91,10 @@ async function devSetupInChild(
   cacheRoot: string,
   log: (line: string) => void,
 ): Promise<number | undefined> {
-  const args = [
-    path.join(REPO_ROOT, "bin", "zkmips.js"),
-    "setup",
-    "--dev",
-    "--r1cs",
-    r1cs,
-    "--cache",
-    cacheRoot,
-  ];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  if (code !== 0)
-    throw new ZkmipsError(
-      `the dev Groth16 setup of ${r1cs} failed (child process exit status ${code})`,
-      "its error is printed above; rerun with enough free memory (~13 GB at 2^22)",
-    );
+  const out = await runZkmipsChild(
+    ["setup", "--dev", "--r1cs", r1cs, "--cache", cacheRoot],
+    "the dev Groth16 setup (~13 GB at 2^22)",
+  );
   for (const line of out.trim().split("\n")) log(`setup: ${line.trim()}`);
   if (/^cached /.test(out)) return undefined;
   const m = /setup time\s+([\d.]+) s/.exec(out);
