@@ -5,7 +5,7 @@
  *
  * The STARK is padded to the mips-s12 shape (src/wrap/shapes.ts) and made at ONCHAIN_OPTIONS (blowup
  * 64, 14 queries, 16 grinding bits: >= 100 conjectured bits), the profile the shapes are wrapped at:
- * its circuit is under the 2^22 cap (3,495,191 constraints), where DEFAULT_OPTIONS' is not. The second
+ * its circuit is under the 2^22 cap (3,166,160 constraints at proof format v2), where DEFAULT_OPTIONS' is not. The second
  * test shows that `zkmips wrap` refuses a DEFAULT_OPTIONS proof.
  * Run: ZKMIPS_FULL=1 npx hardhat test mocha test/wrap/e2e.full.test.ts (7.5 min with the dev key cached in
  * .zkmips, + ~6 min for a cold 2^22 dev setup at low load; 13.7 GB peak RSS)
