@@ -667,17 +667,25 @@ export async function prove(
     const W = t.preWidth + t.mainWidth + 4 * t.auxWidth;
     const Q = 4 * t.quotientChunks;
     const alphaPows = extPows(alphaF, Math.max(W, Q));
-    const rT = config.parallel ? sharedU32(4 * size) : new Uint32Array(4 * size);
-    let c = 0;
-    for (const [m, width] of [
-      [w.preLde, t.preWidth],
-      [w.mainLde, t.mainWidth],
-      [w.auxLde, 4 * t.auxWidth],
-    ] as const) {
-      if (width === 0) continue;
-      await parallelReduceRows(m, size, width, alphaPows.subarray(4 * c, 4 * (c + width)), rT, c > 0);
-      c += width;
-    }
+    // Σ_k coefs[k]·T_k over the trace columns (pre, main, aux in order); all-zero groups skipped.
+    const reduceTrace = async (coefs: Uint32Array): Promise<Uint32Array> => {
+      const out = config.parallel ? sharedU32(4 * size) : new Uint32Array(4 * size);
+      let c = 0;
+      let first = true;
+      for (const [m, width] of [
+        [w.preLde, t.preWidth],
+        [w.mainLde, t.mainWidth],
+        [w.auxLde, 4 * t.auxWidth],
+      ] as const) {
+        const part = coefs.subarray(4 * c, 4 * (c + width));
+        c += width;
+        if (width === 0 || part.every((v) => v === 0)) continue;
+        await parallelReduceRows(m, size, width, part, out, !first);
+        first = false;
+      }
+      return out;
+    };
+    const rT = await reduceTrace(alphaPows.subarray(0, 4 * W));
     const rQ = new Uint32Array(4 * size);
     await parallelReduceRows(w.quotLde, size, Q, alphaPows.subarray(0, 4 * Q), rQ, false);
     const op = openings[t.index];
@@ -703,21 +711,7 @@ export async function prove(
     if (nc.trace.length > 0) {
       const coef = new Uint32Array(4 * W);
       nc.trace.forEach((c, k) => coef.set(alphaPows.subarray(4 * k, 4 * k + 4), 4 * c));
-      const rN = config.parallel ? sharedU32(4 * size) : new Uint32Array(4 * size);
-      let c0 = 0;
-      let first = true;
-      for (const [m, width] of [
-        [w.preLde, t.preWidth],
-        [w.mainLde, t.mainWidth],
-        [w.auxLde, 4 * t.auxWidth],
-      ] as const) {
-        if (width === 0) continue;
-        const part = coef.subarray(4 * c0, 4 * (c0 + width));
-        c0 += width;
-        if (part.every((v) => v === 0)) continue;
-        await parallelReduceRows(m, size, width, part, rN, !first);
-        first = false;
-      }
+      const rN = await reduceTrace(coef);
       const zNext = escale(zeta, rootOfUnity(w.logN));
       const invZn = invDifferences(xsByLog.get(logL)!, zNext, epow(alphaF, W));
       wasmDeepCombine(ro.get(logL)!, rN, rN, EXT_ZERO, EXT_ZERO, trAt(1), EXT_ZERO, none, invZn, off);
