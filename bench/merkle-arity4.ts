@@ -10,19 +10,12 @@
  * distance from the one below forces one binary level (Poseidon(2), digest injected as today).
  * Leaf digests (row hashing) are the same in both trees and emitted in both.
  */
-import { buildMachine } from "../src/mips/air/machine.ts";
-import type { ProgramImage } from "../src/mips/air/tables.ts";
-import { DEFAULT_OPTIONS } from "../src/stark/options.ts";
 import { proofShape, treeLogHeight } from "../src/stark/proof.ts";
+import { mipsCircuitArgs } from "./mips-circuit-args.ts";
 import { Builder, type Lc } from "../src/wrap/r1cs/builder.ts";
 import { select } from "../src/wrap/r1cs/gadgets/compare.ts";
 import { type MatrixShape, merkleVerify, rowDigest } from "../src/wrap/r1cs/gadgets/merkle.ts";
 import { poseidon } from "../src/wrap/r1cs/gadgets/poseidon.ts";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** The 4 children with `node` at position b0 + 2·b1 and the siblings in order elsewhere. */
 function place4(b: Builder, b0: Lc, b1: Lc, node: Lc, s: readonly Lc[]): Lc[] {
@@ -85,21 +78,7 @@ function merkleVerify4(
   b.assertEqual(node, root);
 }
 
-const FIB_HEIGHTS = [9, 8, 9, 4, 7, 7, 3, 7, 6, 5, 6, 3, 4, 4, 2, 2, 2];
-const given = arg("--heights")?.split(",").map(Number);
-const options = {
-  ...DEFAULT_OPTIONS,
-  numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries),
-  logBlowup: Number(arg("--log-blowup") ?? DEFAULT_OPTIONS.logBlowup),
-};
-const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-const air = buildMachine(placeholder, 1 << (given ?? FIB_HEIGHTS)[0], {
-  keccak: process.argv.includes("--keccak"),
-  sysmisc: process.argv.includes("--sysmisc"),
-}).air;
-const heights = given ?? air.tables.map((_, i) => FIB_HEIGHTS[i] ?? 2);
-if (air.tables.length !== heights.length)
-  throw new Error(`the MIPS AIR has ${air.tables.length} tables, --heights gives ${heights.length}`);
+const { air, heights, options } = mipsCircuitArgs();
 
 const shape = proofShape(air, options, heights);
 let bin = 0;

@@ -9,40 +9,12 @@
  * Default heights: the fibonacci guest (n = 3) proof's (2^2 for tables it does not use). Last
  * line: one JSON object (heights, options, rows, rows by scope).
  */
-import { buildMachine } from "../src/mips/air/machine.ts";
-import type { ProgramImage } from "../src/mips/air/tables.ts";
-import { DEFAULT_OPTIONS } from "../src/stark/options.ts";
+import { arg, mipsCircuitArgs } from "./mips-circuit-args.ts";
 import { Builder } from "../src/wrap/r1cs/builder.ts";
 import { emitWrapStatement, mipsLayout } from "../src/wrap/statement.ts";
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-// The fibonacci guest (n = 3)'s proof heights; tables added to the AIR later (none of their rows
-// used by that guest) get the smallest height, 2^2.
-const FIB_HEIGHTS = [9, 8, 9, 4, 7, 7, 3, 7, 6, 5, 6, 3, 4, 4, 2, 2, 2];
-const given = arg("--heights")?.split(",").map(Number);
+const { air, heights, options } = mipsCircuitArgs();
 const depth = Number(arg("--depth") ?? 2);
-const options = {
-  ...DEFAULT_OPTIONS,
-  numQueries: Number(arg("--queries") ?? DEFAULT_OPTIONS.numQueries),
-  logBlowup: Number(arg("--log-blowup") ?? DEFAULT_OPTIONS.logBlowup),
-  logFoldingArity: Number(arg("--log-arity") ?? DEFAULT_OPTIONS.logFoldingArity),
-  logFinalPolyLen: Number(arg("--log-final") ?? DEFAULT_OPTIONS.logFinalPolyLen),
-  grindingBits: Number(arg("--grinding") ?? DEFAULT_OPTIONS.grindingBits),
-};
-const placeholder: ProgramImage = { entry: 0, words: new Map(), code: [], brkStart: 0 };
-// The AIR variant of a run that uses no optional tables (as proveMips picks it for fibonacci);
-// --keccak / --sysmisc add those tables.
-const air = buildMachine(placeholder, 1 << (given ?? FIB_HEIGHTS)[0], {
-  keccak: process.argv.includes("--keccak"),
-  sysmisc: process.argv.includes("--sysmisc"),
-}).air;
-const heights = given ?? air.tables.map((_, i) => FIB_HEIGHTS[i] ?? 2);
-if (air.tables.length !== heights.length)
-  throw new Error(`the MIPS AIR has ${air.tables.length} tables, --heights gives ${heights.length}`);
 const t0 = performance.now();
 const b = new Builder({ mode: "compile" });
 emitWrapStatement(b, air, options, heights, mipsLayout);
