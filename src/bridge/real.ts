@@ -6,7 +6,7 @@
  * key's generated Solidity verifier is what `deployDestination` compiles and routes.
  * The dev setup runs in a child process (`zkmips setup --dev`, same cache): at the bridge's ~3.9M
  * constraints it leaves ~13 GB behind in the process that ran it, and the STARK proof that follows
- * in this process needs ~15 GB of a 24 GB machine.
+ * in this process peaks at ~18-20 GB of a 24 GB machine.
  */
 import path from "node:path";
 import type { Groth16KeyRef } from "./deploy.ts";
@@ -46,10 +46,9 @@ export async function prepareRealMode(o: PrepareOptions): Promise<RealModeSetup>
   log(
     `preflight passed: ${preflight.cycles.toLocaleString("en-US")} cycles, wrap circuit ${preflight.constraints.toLocaleString("en-US")} constraints (${preflight.shapeId})`,
   );
-  const { setupWrap } = await import("../wrap/wrap.ts");
+  const { buildWrapCircuit, setupWrap } = await import("../wrap/wrap.ts");
   const { DEV_WARNING } = await import("../wrap/groth16/dev-setup.ts");
   log(DEV_WARNING);
-  const { buildWrapCircuit } = await import("../wrap/wrap.ts");
   const { DEFAULT_CACHE_ROOT } = await import("../wrap/groth16/cache.ts");
   const circuit = buildWrapCircuit(preflight.shape, {
     cacheRoot: o.cacheRoot,
